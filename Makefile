@@ -1,0 +1,48 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest models check-models bench golden clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(MAKE) -C examples/meeting models PYTHON=$(abspath $(BIN)/python)
+	$(BIN)/python -m examples.meeting.demo
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy schemastream
+	$(BIN)/pyright schemastream tests/typing
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+# Regenerate every checked-in generated package from [tool.schemastream] in pyproject.toml.
+models: $(STAMP)
+	$(BIN)/schemastream generate
+
+check-models: $(STAMP)
+	$(BIN)/schemastream generate --check
+
+golden: models
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/parser_bench.py
+	$(BIN)/python benchmarks/client_bench.py
+	$(BIN)/python benchmarks/generator_bench.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

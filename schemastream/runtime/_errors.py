@@ -1,0 +1,150 @@
+"""Every error the schemastream runtime raises, in one hierarchy.
+
+    SchemaStreamError
+    └── StreamError                 .text (raw JSON received), .snapshot (last snapshot or None)
+        ├── JSONParseError          malformed JSON: .offset, .line, .column, .excerpt
+        │   └── LimitExceededError  depth or document size past a configured limit: .limit
+        ├── IncompleteJSONError     the text ended before the JSON value was complete
+        ├── StreamInterruptedError  the connection ended without a finish (cut, dropped)
+        ├── LengthLimitError        finish_reason "length" / Responses "incomplete"
+        ├── ContentFilterError      finish_reason "content_filter"
+        ├── RefusalError            the model refused: .refusal
+        ├── MalformedChunkError     a server event that is not what the protocol says: .chunk
+        └── FinalValidationError    the complete JSON failed the full model: .errors
+
+Errors from the openai SDK itself (HTTP status, timeouts, auth) are not wrapped: they
+propagate as the SDK raised them. Every StreamError carries what was received, so a
+failure never loses data: ``err.text`` and ``err.snapshot``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ContentFilterError",
+    "FinalValidationError",
+    "IncompleteJSONError",
+    "JSONParseError",
+    "LengthLimitError",
+    "LimitExceededError",
+    "MalformedChunkError",
+    "RefusalError",
+    "SchemaStreamError",
+    "StreamError",
+    "StreamInterruptedError",
+]
+
+
+class SchemaStreamError(Exception):
+    """Base class of every schemastream error."""
+
+
+class StreamError(SchemaStreamError):
+    """A stream that did not end in a complete, valid value.
+
+    ``text`` is the raw JSON text received so far and ``snapshot`` the last snapshot
+    yielded (``None`` when there was none), so nothing received is lost.
+    """
+
+    def __init__(self, message: str, *, text: str = "", snapshot: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.text = text
+        self.snapshot = snapshot
+        self.attempts = 1
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _excerpt(text: str, offset: int, width: int = 24) -> str:
+    start = max(0, offset - width)
+    before = text[start:offset]
+    after = text[offset : offset + width]
+    return f"{'...' if start else ''}{before!r} >>> {after!r}"
+
+
+class JSONParseError(StreamError):
+    """The text is not JSON. ``offset`` is 0-based; ``line`` and ``column`` are 1-based."""
+
+    def __init__(self, reason: str, *, text: str, offset: int, snapshot: Any = None) -> None:
+        self.reason = reason
+        self.offset = offset
+        self.line, self.column = _position(text, offset)
+        self.excerpt = _excerpt(text, offset)
+        message = (
+            f"invalid JSON at line {self.line}, column {self.column} (offset {offset}): "
+            f"{reason}; near {self.excerpt}"
+        )
+        super().__init__(message, text=text, snapshot=snapshot)
+
+
+class LimitExceededError(JSONParseError):
+    """The document went past a configured limit (``max_depth`` or ``max_size``)."""
+
+    def __init__(
+        self, limit: str, value: int, *, text: str, offset: int, snapshot: Any = None
+    ) -> None:
+        self.limit = limit
+        self.value = value
+        reason = f"{limit} of {value} exceeded (raise it with {limit}=...)"
+        super().__init__(reason, text=text, offset=offset, snapshot=snapshot)
+
+
+class IncompleteJSONError(StreamError):
+    """The text ended before the JSON value was complete."""
+
+
+class StreamInterruptedError(StreamError):
+    """The HTTP stream ended without a finish: a dropped or cut connection."""
+
+
+class LengthLimitError(StreamError):
+    """The model stopped at its token limit (finish_reason "length", Responses "incomplete")."""
+
+
+class ContentFilterError(StreamError):
+    """The provider's content filter stopped the answer."""
+
+
+class RefusalError(StreamError):
+    """The model refused to answer; ``refusal`` is its message."""
+
+    def __init__(self, refusal: str, *, text: str = "", snapshot: Any = None) -> None:
+        self.refusal = refusal
+        super().__init__(f"the model refused: {refusal}", text=text, snapshot=snapshot)
+
+
+class MalformedChunkError(StreamError):
+    """A server event did not have the shape the protocol promises; ``chunk`` is its raw text."""
+
+    def __init__(self, message: str, *, chunk: str, text: str = "", snapshot: Any = None) -> None:
+        self.chunk = chunk
+        super().__init__(f"{message}: {chunk[:200]!r}", text=text, snapshot=snapshot)
+
+
+class FinalValidationError(StreamError):
+    """The complete JSON did not validate against the full model.
+
+    ``errors`` is pydantic's list of errors; the ``ValidationError`` is the ``__cause__``.
+    """
+
+    def __init__(
+        self, model: str, errors: list[Any], *, text: str, snapshot: Any = None
+    ) -> None:
+        self.model = model
+        self.errors = errors
+        lines = [
+            f"  {'.'.join(str(p) for p in e.get('loc', ())) or '<root>'}: {e.get('msg', '')}"
+            for e in errors[:10]
+        ]
+        more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        message = f"the complete JSON is not a valid {model}:\n" + "\n".join(lines) + more
+        super().__init__(message, text=text, snapshot=snapshot)

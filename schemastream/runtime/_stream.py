@@ -1,0 +1,369 @@
+"""PartialStream and AsyncPartialStream: text deltas in, typed snapshots out, a validated model last.
+
+A stream wraps a *text source* (any iterable of JSON text deltas; the client loop's
+sources also report usage and raise typed errors for bad endings), feeds an incremental
+parser, yields a snapshot whenever the visible value changes and, at the end, validates
+the whole text once against the full model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import TracebackType
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+
+from pydantic import BaseModel, ValidationError
+
+from ._errors import FinalValidationError, IncompleteJSONError, StreamError
+from ._snapshot import SnapshotParser
+
+__all__ = [
+    "AsyncPartialStream",
+    "AsyncTextSource",
+    "PartialStream",
+    "StreamSpec",
+    "TextSource",
+]
+
+P = TypeVar("P", bound=BaseModel)
+F = TypeVar("F", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class StreamSpec(Generic[P, F]):
+    """What generated code knows about one streamable model.
+
+    The schemas are embedded as JSON text and parsed on first use, so importing a
+    generated package with many models stays cheap.
+    """
+
+    name: str
+    partial: type[P]
+    full: type[F]
+    schema_json: str
+    strict_schema_json: str | None = None
+    description: str = ""
+    strict_note: str = field(default="")
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        """The plain JSON Schema, for ``tools`` and ``json`` modes."""
+        value: dict[str, Any] = json.loads(self.schema_json)
+        return value
+
+    @cached_property
+    def strict_schema(self) -> dict[str, Any] | None:
+        """The OpenAI strict-mode variant, or ``None`` where the schema cannot be strict."""
+        if self.strict_schema_json is None:
+            return None
+        value: dict[str, Any] = json.loads(self.strict_schema_json)
+        return value
+
+
+@runtime_checkable
+class TextSource(Protocol):
+    """A source of JSON text deltas with an end it can vouch for.
+
+    Iterating yields text deltas; a bad ending (length, refusal, cut connection...)
+    raises a ``StreamError`` whose ``text``/``snapshot`` the stream fills in.
+    """
+
+    def __iter__(self) -> Iterator[str]: ...
+
+    def close(self) -> None: ...
+
+    @property
+    def usage(self) -> Any: ...
+
+
+@runtime_checkable
+class AsyncTextSource(Protocol):
+    """The async twin of ``TextSource``."""
+
+    def __aiter__(self) -> AsyncIterator[str]: ...
+
+    async def aclose(self) -> None: ...
+
+    @property
+    def usage(self) -> Any: ...
+
+
+Retry = Callable[[str, FinalValidationError], Iterable[str]]
+AsyncRetry = Callable[[str, FinalValidationError], Any]
+
+
+class _StreamCore(Generic[P, F]):
+    """State shared by the sync and async streams: parser, attempts, result."""
+
+    def __init__(
+        self,
+        partial: type[P],
+        full: type[F],
+        *,
+        max_retries: int,
+        tolerant: bool,
+        max_depth: int | None,
+        max_size: int | None,
+    ) -> None:
+        self._partial = partial
+        self._full = full
+        self._max_retries = max_retries
+        self._limits: dict[str, Any] = {"tolerant": tolerant}
+        if max_depth is not None:
+            self._limits["max_depth"] = max_depth
+        if max_size is not None:
+            self._limits["max_size"] = max_size
+        self._parser = SnapshotParser(partial, **self._limits)
+        self._final: F | None = None
+        self._error: StreamError | None = None
+        self._finished = False
+        self.attempts = 1
+        self.usage: Any = None
+
+    @property
+    def text(self) -> str:
+        """The raw text received in the current attempt."""
+        return self._parser.text
+
+    @property
+    def snapshot(self) -> P | None:
+        """The last snapshot (``None`` before any)."""
+        value: P | None = self._parser.value
+        return value
+
+    @property
+    def done(self) -> bool:
+        """Whether the whole JSON value has been received."""
+        return self._parser.complete
+
+    def _feed(self, chunk: str) -> bool:
+        try:
+            return self._parser.feed(chunk)
+        except StreamError as exc:
+            raise self._fill(exc) from None
+
+    def _fill(self, exc: StreamError) -> StreamError:
+        if not exc.text:
+            exc.text = self._parser.text
+        if exc.snapshot is None:
+            exc.snapshot = self._parser.value
+        exc.attempts = self.attempts
+        self._error = exc
+        self._finished = True
+        return exc
+
+    def _validate(self) -> F | FinalValidationError:
+        """Validate the whole text once; return the model, or the error to retry or raise."""
+        try:
+            self._parser.finish()
+        except StreamError as exc:
+            raise self._fill(exc) from None
+        try:
+            model = self._full.model_validate_json(self._parser.json_text)
+        except ValidationError as exc:
+            error = FinalValidationError(
+                self._full.__name__,
+                exc.errors(include_url=False),
+                text=self._parser.text,
+                snapshot=self._parser.value,
+            )
+            error.__cause__ = exc
+            error.attempts = self.attempts
+            return error
+        self._final = model
+        self._finished = True
+        return model
+
+    def _restart(self) -> None:
+        self.attempts += 1
+        self._parser = SnapshotParser(self._partial, **self._limits)
+
+    def _require_final(self) -> F:
+        if self._error is not None:
+            raise self._error
+        if self._final is None:
+            raise IncompleteJSONError(
+                "the stream has not finished", text=self.text, snapshot=self.snapshot
+            )
+        return self._final
+
+
+class PartialStream(_StreamCore[P, F]):
+    """Iterate for ``Partial<Name>`` snapshots; ``final`` is the validated ``<Name>``.
+
+    >>> from pydantic import BaseModel
+    >>> class Point(BaseModel):
+    ...     x: int
+    ...     y: int
+    >>> class PartialPoint(PartialModel):
+    ...     x: int | None = None
+    ...     y: int | None = None
+    >>> stream = PartialStream(PartialPoint, Point, ['{"x": 1', '2, "y"', ': 3}'])
+    >>> [snap.model_dump(exclude_unset=True) for snap in stream]
+    [{'x': 12}, {'x': 12, 'y': 3}]
+    >>> stream.final
+    Point(x=12, y=3)
+    """
+
+    def __init__(
+        self,
+        partial: type[P],
+        full: type[F],
+        source: Iterable[str],
+        *,
+        retry: Retry | None = None,
+        max_retries: int = 0,
+        tolerant: bool = False,
+        max_depth: int | None = None,
+        max_size: int | None = None,
+    ) -> None:
+        super().__init__(
+            partial,
+            full,
+            max_retries=max_retries,
+            tolerant=tolerant,
+            max_depth=max_depth,
+            max_size=max_size,
+        )
+        self._source = source
+        self._retry = retry
+        self._iterating = False
+
+    def __iter__(self) -> Iterator[P]:
+        if self._iterating or self._finished:
+            raise RuntimeError("a PartialStream can be iterated only once")
+        self._iterating = True
+        try:
+            while True:
+                try:
+                    for chunk in self._source:
+                        if self._feed(chunk):
+                            yield self._parser.value
+                except StreamError as exc:
+                    raise self._fill(exc) from None
+                self.usage = getattr(self._source, "usage", None)
+                outcome = self._validate()
+                if not isinstance(outcome, FinalValidationError):
+                    return
+                if self._retry is None or self.attempts > self._max_retries:
+                    raise self._fill(outcome) from outcome.__cause__
+                self._close_source()
+                self._source = self._retry(self._parser.text, outcome)
+                self._restart()
+        finally:
+            self._close_source()
+
+    @property
+    def final(self) -> F:
+        """The full model, validated once; consumes the rest of the stream if needed."""
+        if not self._finished:
+            for _ in self:
+                pass
+        return self._require_final()
+
+    def close(self) -> None:
+        """Close the underlying HTTP response (if any) at once."""
+        self._close_source()
+
+    def _close_source(self) -> None:
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> PartialStream[P, F]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncPartialStream(_StreamCore[P, F]):
+    """The async twin of ``PartialStream``: ``async for`` snapshots, then ``await stream.get_final()``."""
+
+    def __init__(
+        self,
+        partial: type[P],
+        full: type[F],
+        source: AsyncIterable[str],
+        *,
+        retry: AsyncRetry | None = None,
+        max_retries: int = 0,
+        tolerant: bool = False,
+        max_depth: int | None = None,
+        max_size: int | None = None,
+    ) -> None:
+        super().__init__(
+            partial,
+            full,
+            max_retries=max_retries,
+            tolerant=tolerant,
+            max_depth=max_depth,
+            max_size=max_size,
+        )
+        self._source = source
+        self._retry = retry
+        self._iterating = False
+
+    def __aiter__(self) -> AsyncIterator[P]:
+        if self._iterating or self._finished:
+            raise RuntimeError("an AsyncPartialStream can be iterated only once")
+        self._iterating = True
+        return self._snapshots()
+
+    async def _snapshots(self) -> AsyncIterator[P]:
+        try:
+            while True:
+                try:
+                    async for chunk in self._source:
+                        if self._feed(chunk):
+                            yield self._parser.value
+                except StreamError as exc:
+                    raise self._fill(exc) from None
+                self.usage = getattr(self._source, "usage", None)
+                outcome = self._validate()
+                if not isinstance(outcome, FinalValidationError):
+                    return
+                if self._retry is None or self.attempts > self._max_retries:
+                    raise self._fill(outcome) from outcome.__cause__
+                await self.aclose()
+                self._source = await self._retry(self._parser.text, outcome)
+                self._restart()
+        finally:
+            await self.aclose()
+
+    @property
+    def final(self) -> F:
+        """The full model; available once the stream has been iterated to its end."""
+        return self._require_final()
+
+    async def get_final(self) -> F:
+        """The full model, validated once; consumes the rest of the stream if needed."""
+        if not self._finished:
+            async for _ in self:
+                pass
+        return self._require_final()
+
+    async def aclose(self) -> None:
+        """Close the underlying HTTP response (if any) at once."""
+        aclose = getattr(self._source, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    async def __aenter__(self) -> AsyncPartialStream[P, F]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
