@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 from pydantic import BaseModel, ValidationError
 
 from ._errors import FinalValidationError, IncompleteJSONError, StreamError
-from ._snapshot import SnapshotParser
+from ._parser import SnapshotParser
 
 __all__ = [
     "AsyncPartialStream",
@@ -26,6 +26,8 @@ __all__ = [
     "PartialStream",
     "StreamSpec",
     "TextSource",
+    "aparse_structured",
+    "parse_structured",
 ]
 
 P = TypeVar("P", bound=BaseModel)
@@ -195,6 +197,7 @@ class PartialStream(_StreamCore[P, F]):
     """Iterate for ``Partial<Name>`` snapshots; ``final`` is the validated ``<Name>``.
 
     >>> from pydantic import BaseModel
+    >>> from schemastream.runtime import PartialModel
     >>> class Point(BaseModel):
     ...     x: int
     ...     y: int
@@ -230,12 +233,15 @@ class PartialStream(_StreamCore[P, F]):
         )
         self._source = source
         self._retry = retry
-        self._iterating = False
+        self._snapshots: Iterator[P] | None = None
 
     def __iter__(self) -> Iterator[P]:
-        if self._iterating or self._finished:
-            raise RuntimeError("a PartialStream can be iterated only once")
-        self._iterating = True
+        # One iterator per stream: a loop left early can be resumed, e.g. by ``final``.
+        if self._snapshots is None:
+            self._snapshots = self._run()
+        return self._snapshots
+
+    def _run(self) -> Iterator[P]:
         try:
             while True:
                 try:
@@ -310,15 +316,14 @@ class AsyncPartialStream(_StreamCore[P, F]):
         )
         self._source = source
         self._retry = retry
-        self._iterating = False
+        self._snapshots: AsyncIterator[P] | None = None
 
     def __aiter__(self) -> AsyncIterator[P]:
-        if self._iterating or self._finished:
-            raise RuntimeError("an AsyncPartialStream can be iterated only once")
-        self._iterating = True
-        return self._snapshots()
+        if self._snapshots is None:
+            self._snapshots = self._run()
+        return self._snapshots
 
-    async def _snapshots(self) -> AsyncIterator[P]:
+    async def _run(self) -> AsyncIterator[P]:
         try:
             while True:
                 try:
@@ -367,3 +372,15 @@ class AsyncPartialStream(_StreamCore[P, F]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def parse_structured(spec: StreamSpec[P, F], chunks: Iterable[str]) -> PartialStream[P, F]:
+    """Stream snapshots of ``spec``'s model from any source of JSON text chunks."""
+    return PartialStream(spec.partial, spec.full, chunks)
+
+
+def aparse_structured(
+    spec: StreamSpec[P, F], chunks: AsyncIterable[str]
+) -> AsyncPartialStream[P, F]:
+    """The async twin of ``parse_structured``."""
+    return AsyncPartialStream(spec.partial, spec.full, chunks)

@@ -1,0 +1,63 @@
+"""The schemastream runtime: what generated code imports at run time.
+
+It depends on pydantic (and openai for the client loop) only; the generator's
+build-time dependencies are never imported from here.
+"""
+
+from ._errors import (
+    ContentFilterError,
+    FinalValidationError,
+    IncompleteJSONError,
+    JSONParseError,
+    LengthLimitError,
+    LimitExceededError,
+    MalformedChunkError,
+    RefusalError,
+    SchemaStreamError,
+    StreamError,
+    StreamInterruptedError,
+)
+from ._parser import (
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_SIZE,
+    SnapshotParser,
+    aparse_partial,
+    parse_partial,
+)
+from ._partial_model import PartialModel
+from ._stream import (
+    AsyncPartialStream,
+    AsyncTextSource,
+    PartialStream,
+    StreamSpec,
+    TextSource,
+    aparse_structured,
+    parse_structured,
+)
+
+__all__ = [
+    "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_SIZE",
+    "AsyncPartialStream",
+    "AsyncTextSource",
+    "ContentFilterError",
+    "FinalValidationError",
+    "IncompleteJSONError",
+    "JSONParseError",
+    "LengthLimitError",
+    "LimitExceededError",
+    "MalformedChunkError",
+    "PartialModel",
+    "PartialStream",
+    "RefusalError",
+    "SchemaStreamError",
+    "SnapshotParser",
+    "StreamError",
+    "StreamInterruptedError",
+    "StreamSpec",
+    "TextSource",
+    "aparse_partial",
+    "aparse_structured",
+    "parse_partial",
+    "parse_structured",
+]

@@ -1,0 +1,604 @@
+"""Shapes: what the snapshot builder should make of each JSON value, compiled from Partial models.
+
+A shape is compiled once per ``Partial<Name>`` class from its field annotations and
+``__stream_*__`` class variables, then shared by every stream of that class. Shapes
+decide visibility (strings grow, atomic values appear complete) and build snapshot
+objects without validation: the full model validates once, at the end.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticUndefined
+
+from ._partial_model import PartialModel
+
+__all__ = [
+    "ANY",
+    "AnyShape",
+    "AtomicShape",
+    "ListShape",
+    "MapShape",
+    "ModelShape",
+    "RootShape",
+    "Shape",
+    "StrShape",
+    "UnionShape",
+    "shape_for",
+]
+
+# JSON token kinds a shape may accept.
+OBJECT, ARRAY, STRING, NUMBER, BOOL, NULL = "object", "array", "string", "number", "bool", "null"
+
+
+class Invalid(Exception):
+    """A complete value that the shape cannot hold (it stays out of the snapshot)."""
+
+
+class Shape:
+    """What to build from one JSON value."""
+
+    __slots__ = ()
+    #: whether a string value is shown while it grows
+    grows = False
+
+    def resolve(self, kind: str) -> Shape | None:
+        """The concrete shape for a value starting with a token of ``kind``; None = ignore."""
+        return self
+
+    def convert(self, value: Any) -> Any:
+        """A complete scalar (or, for containers, plain JSON) as this shape's value."""
+        return value
+
+
+class AnyShape(Shape):
+    """Free-form JSON: plain dicts, lists and growing strings."""
+
+    __slots__ = ()
+    grows = True
+
+    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
+        return key, self, False
+
+    def new(self, is_obj: bool) -> Any:
+        return {} if is_obj else []
+
+    def add(self, values: Any, key: Any, value: Any) -> None:
+        if isinstance(values, dict):
+            values[key] = value
+        else:
+            values.append(value)
+
+    def view(self, values: Any, key: Any, child: Any) -> Any:
+        if isinstance(values, dict):
+            copy = dict(values)
+            if child is not _NOTHING:
+                copy[key] = child
+            return copy
+        if child is _NOTHING:
+            return list(values)
+        return [*values, child]
+
+    def finish(self, values: Any) -> Any:
+        return values
+
+
+ANY = AnyShape()
+_NOTHING: Any = object()
+
+
+class StrShape(Shape):
+    """A plain string: visible while it grows (unless the field is ``x-stream: done``)."""
+
+    __slots__ = ()
+    grows = True
+
+    def resolve(self, kind: str) -> Shape | None:
+        return self if kind == STRING else None
+
+    def convert(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise Invalid
+        return value
+
+
+class _DoneStr(StrShape):
+    __slots__ = ()
+    grows = False
+
+
+DONE_STR = _DoneStr()
+STR = StrShape()
+
+
+class AtomicShape(Shape):
+    """A value shown only once complete: numbers, bool, enum, Literal, date, UUID..."""
+
+    __slots__ = ("kinds", "_convert")
+
+    def __init__(self, kinds: frozenset[str], convert: Callable[[Any], Any]) -> None:
+        self.kinds = kinds
+        self._convert = convert
+
+    def resolve(self, kind: str) -> Shape | None:
+        return self if kind in self.kinds else None
+
+    def convert(self, value: Any) -> Any:
+        return self._convert(value)
+
+
+class ListShape(Shape):
+    """``list[P(T)]``: completed items are kept; the open one is appended in views."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: Shape) -> None:
+        self.item = item
+
+    def resolve(self, kind: str) -> Shape | None:
+        return self if kind == ARRAY else None
+
+    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
+        return None, self.item, False
+
+    def new(self, is_obj: bool) -> Any:
+        return []
+
+    def add(self, values: Any, key: Any, value: Any) -> None:
+        values.append(value)
+
+    def view(self, values: Any, key: Any, child: Any) -> Any:
+        if child is _NOTHING:
+            return list(values)
+        return [*values, child]
+
+    def finish(self, values: Any) -> Any:
+        return values
+
+    def convert(self, value: Any) -> Any:
+        if not isinstance(value, list):
+            raise Invalid
+        out = []
+        for item in value:
+            try:
+                out.append(_convert_any(self.item, item))
+            except Invalid:
+                continue
+        return out
+
+
+class MapShape(Shape):
+    """``dict[str, P(T)]`` (additionalProperties)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Shape) -> None:
+        self.value = value
+
+    def resolve(self, kind: str) -> Shape | None:
+        return self if kind == OBJECT else None
+
+    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
+        return key, self.value, False
+
+    def new(self, is_obj: bool) -> Any:
+        return {}
+
+    def add(self, values: Any, key: Any, value: Any) -> None:
+        values[key] = value
+
+    def view(self, values: Any, key: Any, child: Any) -> Any:
+        copy = dict(values)
+        if child is not _NOTHING:
+            copy[key] = child
+        return copy
+
+    def finish(self, values: Any) -> Any:
+        return values
+
+    def convert(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise Invalid
+        out = {}
+        for key, item in value.items():
+            try:
+                out[key] = _convert_any(self.value, item)
+            except Invalid:
+                continue
+        return out
+
+
+class _ModelValues:
+    """Field values received so far for one open object (field name -> value)."""
+
+    __slots__ = ("fields", "complete")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Any] = {}
+        self.complete: frozenset[str] = frozenset()
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+class ModelShape(Shape):
+    """A ``Partial<Name>`` model; builds instances directly, without validation."""
+
+    __slots__ = ("cls", "slots", "defaults", "not_null", "all_fields", "keys")
+
+    def __init__(self, cls: type[BaseModel]) -> None:
+        self.cls = cls
+        self.slots: dict[str, tuple[str, Shape, bool]] = {}
+        self.defaults: dict[str, Any] = {}
+        self.not_null: frozenset[str] = frozenset()
+        self.all_fields: frozenset[str] = frozenset()
+        self.keys: frozenset[str] = frozenset()
+
+    def resolve(self, kind: str) -> Shape | None:
+        return self if kind == OBJECT else None
+
+    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
+        slot = self.slots.get(key)  # type: ignore[arg-type]
+        if slot is None:
+            return None, None, False
+        return slot
+
+    def new(self, is_obj: bool) -> Any:
+        return _ModelValues()
+
+    def add(self, values: Any, key: Any, value: Any) -> None:
+        values.fields[key] = value
+        values.complete = values.complete | {key}
+
+    def build(self, fields: dict[str, Any], fields_set: set[str], complete: frozenset[str],
+              done: bool) -> Any:
+        if self.not_null and not self.not_null.issubset(fields.keys()):
+            return _NOTHING
+        data = self.defaults.copy()
+        data.update(fields)
+        obj = _new(self.cls)
+        _set(obj, "__dict__", data)
+        _set(obj, "__pydantic_fields_set__", fields_set)
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", {"_complete": complete, "_done": done})
+        return obj
+
+    def view(self, values: Any, key: Any, child: Any) -> Any:
+        fields = values.fields
+        if child is _NOTHING:
+            return self.build(fields, set(fields), values.complete, False)
+        data = fields.copy()
+        data[key] = child
+        return self.build(data, set(data), values.complete, False)
+
+    def finish(self, values: Any) -> Any:
+        fields = values.fields
+        return self.build(fields, set(fields), self.all_fields, True)
+
+    def convert(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise Invalid
+        fields: dict[str, Any] = {}
+        for key, item in value.items():
+            slot = self.slots.get(key)
+            if slot is None:
+                continue
+            try:
+                fields[slot[0]] = _convert_any(slot[1], item)
+            except Invalid:
+                continue
+        result = self.build(fields, set(fields), self.all_fields, True)
+        if result is _NOTHING:
+            raise Invalid
+        return result
+
+
+class RootShape(Shape):
+    """A ``RootModel`` partial: the JSON value is the inner shape's, wrapped."""
+
+    __slots__ = ("cls", "inner")
+
+    def __init__(self, cls: type[BaseModel]) -> None:
+        self.cls = cls
+        self.inner: Shape = ANY
+
+    def wrap(self, value: Any) -> Any:
+        obj = _new(self.cls)
+        _set(obj, "__dict__", {"root": value})
+        _set(obj, "__pydantic_fields_set__", {"root"})
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
+
+    def convert(self, value: Any) -> Any:
+        return self.wrap(_convert_any(self.inner, value))
+
+
+class UnionShape(Shape):
+    """``P(A) | P(B)``: resolved by token kind, then by discriminator or keys seen."""
+
+    __slots__ = ("options", "discriminator", "_tags")
+
+    def __init__(self, options: list[Shape], discriminator: str | None) -> None:
+        self.options = options
+        self.discriminator = discriminator
+        self._tags: dict[Any, Shape] | None = None
+
+    def tag_map(self) -> dict[Any, Shape]:
+        """Discriminator value -> option (computed on first use: options may be recursive)."""
+        if self._tags is None:
+            self._tags = _tags(self.options, self.discriminator) if self.discriminator else {}
+        return self._tags
+
+    def resolve(self, kind: str) -> Shape | None:
+        matches = [s for s in self.options if _inner(s).resolve(kind) is not None]
+        if not matches:
+            return None
+        if len(matches) == 1 or kind != OBJECT:
+            return matches[0]
+        return PendingObject(self, matches)
+
+    def convert(self, value: Any) -> Any:
+        kind = _kind_of(value)
+        for option in self.options:
+            if _inner(option).resolve(kind) is None:
+                continue
+            try:
+                return _convert_any(option, value)
+            except Invalid:
+                continue
+        raise Invalid
+
+
+class PendingObject(AnyShape):
+    """An object under a union not yet decided: collected as plain JSON, hidden until decided."""
+
+    __slots__ = ("union", "candidates")
+
+    def __init__(self, union: UnionShape, candidates: list[Shape]) -> None:
+        self.union = union
+        self.candidates = candidates
+
+    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
+        return key, ANY, False
+
+    def decide_by_key(self, key: str) -> Shape | None:
+        if key == self.union.discriminator:
+            return None
+        keep = [c for c in self.candidates if key in _model(c).keys]
+        if keep:
+            self.candidates = keep
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+    def decide_by_tag(self, tag: Any) -> Shape | None:
+        if tag.__hash__ is None:
+            return None
+        return self.union.tag_map().get(tag)
+
+    def decide_at_end(self, fields: dict[str, Any]) -> Shape:
+        seen = set(fields)
+        for candidate in self.candidates:
+            if seen <= _model(candidate).keys:
+                return candidate
+        return self.candidates[0]
+
+
+def _inner(shape: Shape) -> Shape:
+    return shape.inner if isinstance(shape, RootShape) else shape
+
+
+def _model(shape: Shape) -> ModelShape:
+    inner = _inner(shape)
+    assert isinstance(inner, ModelShape)
+    return inner
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return OBJECT
+    if isinstance(value, list):
+        return ARRAY
+    if isinstance(value, str):
+        return STRING
+    if isinstance(value, bool):
+        return BOOL
+    if value is None:
+        return NULL
+    return NUMBER
+
+
+def _convert_any(shape: Shape, value: Any) -> Any:
+    """Plain complete JSON -> this shape's complete value (used when a union decides late)."""
+    if value is None:
+        return None
+    concrete = shape.resolve(_kind_of(value))
+    if concrete is None:
+        raise Invalid
+    if isinstance(concrete, PendingObject):
+        return _convert_any(concrete.decide_at_end(value), value)
+    return concrete.convert(value)
+
+
+# --- compiling annotations -------------------------------------------------------------
+
+
+def _check_int(value: Any) -> Any:
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise Invalid
+
+
+def _check_float(value: Any) -> Any:
+    if type(value) is float or type(value) is int:
+        return float(value)
+    raise Invalid
+
+
+def _check_bool(value: Any) -> Any:
+    if type(value) is bool:
+        return value
+    raise Invalid
+
+
+def _literal_check(values: tuple[Any, ...]) -> Callable[[Any], Any]:
+    allowed = {(type(v), v) for v in values}
+
+    def check(value: Any) -> Any:
+        if (type(value), value) in allowed:
+            return value
+        raise Invalid
+
+    return check
+
+
+def _enum_check(cls: type[enum.Enum]) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        try:
+            return cls(value)
+        except ValueError:
+            raise Invalid from None
+
+    return check
+
+
+def _adapter_check(annotation: Any) -> Callable[[Any], Any]:
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+
+    def check(value: Any) -> Any:
+        try:
+            return adapter.validate_python(value)
+        except ValidationError:
+            raise Invalid from None
+
+    return check
+
+
+_SCALARS: dict[Any, AtomicShape] = {
+    int: AtomicShape(frozenset({NUMBER}), _check_int),
+    float: AtomicShape(frozenset({NUMBER}), _check_float),
+    bool: AtomicShape(frozenset({BOOL}), _check_bool),
+    type(None): AtomicShape(frozenset({NULL}), lambda v: v),
+}
+
+_KINDS_OF_PY = {str: STRING, int: NUMBER, float: NUMBER, bool: BOOL, type(None): NULL}
+
+_cache: dict[type[BaseModel], Shape] = {}
+
+
+def shape_for(cls: type[BaseModel] | None) -> Shape:
+    """The shape of a Partial model class (compiled once, cached); ``None`` means plain JSON."""
+    if cls is None:
+        return ANY
+    cached = _cache.get(cls)
+    if cached is not None:
+        return cached
+    if issubclass(cls, RootModel):
+        root = RootShape(cls)
+        _cache[cls] = root
+        hints = _hints(cls)
+        root.inner = _compile(hints.get("root", Any), None, False)
+        return root
+    model = ModelShape(cls)
+    _cache[cls] = model  # before compiling fields: recursive models refer to themselves
+    _fill_model(model, cls)
+    return model
+
+
+def _hints(cls: type[BaseModel]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(cls, include_extras=True)
+    except (NameError, TypeError):
+        return {name: info.annotation for name, info in cls.model_fields.items()}
+
+
+def _fill_model(model: ModelShape, cls: type[BaseModel]) -> None:
+    hints = _hints(cls)
+    done: frozenset[str] = getattr(cls, "__stream_done__", frozenset())
+    discriminators: dict[str, str] = getattr(cls, "__stream_discriminators__", {})
+    keys = set()
+    for name, info in cls.model_fields.items():
+        annotation = hints.get(name, info.annotation)
+        shape = _compile(annotation, discriminators.get(name), name in done)
+        key = info.alias or name
+        model.slots[key] = (name, shape, name in done)
+        if name != key and name not in model.slots:
+            model.slots.setdefault(name, (name, shape, name in done))
+        keys.add(key)
+        default = info.default
+        model.defaults[name] = None if default is PydanticUndefined else default
+    model.keys = frozenset(keys)
+    model.all_fields = frozenset(cls.model_fields)
+    if issubclass(cls, PartialModel):
+        model.not_null = frozenset(cls.__stream_not_null__)
+
+
+def _compile(annotation: Any, discriminator: str | None, done: bool) -> Shape:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _compile(typing.get_args(annotation)[0], discriminator, done)
+    if origin is Union or origin is types.UnionType:
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(options) == 1:
+            return _compile(options[0], discriminator, done)
+        compiled = [_compile(a, discriminator, done) for a in options]
+        return UnionShape(compiled, discriminator)
+    if origin is list or origin is typing.List:  # noqa: UP006
+        (item,) = typing.get_args(annotation) or (Any,)
+        return ListShape(_compile(item, discriminator, False))
+    if origin is dict or origin is typing.Dict:  # noqa: UP006
+        args = typing.get_args(annotation)
+        return MapShape(_compile(args[1] if args else Any, discriminator, False))
+    if origin is Literal:
+        values = typing.get_args(annotation)
+        kinds = frozenset(_KINDS_OF_PY.get(type(v), STRING) for v in values)
+        return AtomicShape(kinds, _literal_check(values))
+    if annotation is Any:
+        return ANY
+    if annotation is str:
+        return DONE_STR if done else STR
+    if annotation in _SCALARS:
+        return _SCALARS[annotation]
+    if isinstance(annotation, type):
+        if issubclass(annotation, enum.Enum):
+            kinds = frozenset(_KINDS_OF_PY.get(type(m.value), STRING) for m in annotation)
+            return AtomicShape(kinds, _enum_check(annotation))
+        if issubclass(annotation, BaseModel):
+            return shape_for(annotation)
+        if issubclass(annotation, str):
+            return AtomicShape(frozenset({STRING}), _adapter_check(annotation))
+    # Formatted strings and everything else pydantic knows (date, UUID, URL, Decimal...).
+    return AtomicShape(frozenset({STRING, NUMBER, BOOL}), _adapter_check(annotation))
+
+
+def _tags(options: list[Shape], discriminator: str) -> dict[Any, Shape]:
+    tags: dict[Any, Shape] = {}
+    for option in options:
+        inner = _inner(option)
+        if not isinstance(inner, ModelShape):
+            continue
+        slot = inner.slots.get(discriminator)
+        if slot is None:
+            continue
+        for value in _literal_values(_hints(inner.cls).get(slot[0])):
+            tags.setdefault(value, option)
+    return tags
+
+
+def _literal_values(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is Union or origin is types.UnionType or origin is typing.Annotated:
+        return [v for a in typing.get_args(annotation) for v in _literal_values(a)]
+    if origin is Literal:
+        return list(typing.get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [m.value for m in annotation]
+    return []
