@@ -136,9 +136,7 @@ class FinalValidationError(StreamError):
     ``errors`` is pydantic's list of errors; the ``ValidationError`` is the ``__cause__``.
     """
 
-    def __init__(
-        self, model: str, errors: list[Any], *, text: str, snapshot: Any = None
-    ) -> None:
+    def __init__(self, model: str, errors: list[Any], *, text: str, snapshot: Any = None) -> None:
         self.model = model
         self.errors = errors
         lines = [

@@ -16,13 +16,13 @@ from pydantic import BaseModel
 from ._errors import IncompleteJSONError, JSONParseError, LimitExceededError
 from ._shape import (
     _NOTHING,
+    ANY,
     ARRAY,
     BOOL,
     NULL,
     NUMBER,
     OBJECT,
     STRING,
-    ANY,
     Invalid,
     ModelShape,
     PendingObject,
@@ -32,8 +32,13 @@ from ._shape import (
     shape_for,
 )
 
-__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_SIZE", "SnapshotParser", "aparse_partial",
-           "parse_partial"]
+__all__ = [
+    "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_SIZE",
+    "SnapshotParser",
+    "aparse_partial",
+    "parse_partial",
+]
 
 DEFAULT_MAX_DEPTH = 1000
 DEFAULT_MAX_SIZE = 64 * 1024 * 1024
@@ -49,19 +54,40 @@ _NUM_RUN = re.compile(r"[0-9eE.+\-]*")
 _NUM_FULL = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\Z")
 _LIT_RUN = re.compile(r"[a-z]*")
 _LITERALS = {"true": True, "false": False, "null": None}
-_SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n",
-                   "r": "\r", "t": "\t"}
+_SIMPLE_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
 class _Frame:
     """One open container on the path from the root to the current token."""
 
-    __slots__ = ("is_obj", "shape", "values", "key", "raw_key", "wrap", "done", "hidden",
-                 "drop", "dirty", "changed", "view")
+    __slots__ = (
+        "changed",
+        "dirty",
+        "done",
+        "drop",
+        "hidden",
+        "is_obj",
+        "key",
+        "raw_key",
+        "shape",
+        "values",
+        "view",
+        "wrap",
+    )
 
-    def __init__(self, is_obj: bool, shape: Any, wrap: RootShape | None, done: bool,
-                 drop: bool) -> None:
+    def __init__(
+        self, is_obj: bool, shape: Any, wrap: RootShape | None, done: bool, drop: bool
+    ) -> None:
         self.is_obj = is_obj
         self.shape = shape
         self.values = shape.new(is_obj)
@@ -165,8 +191,9 @@ class SnapshotParser:
         self._parts.append(chunk)
         self._size += n
         if self._max_size is not None and self._size > self._max_size:
-            raise LimitExceededError("max_size", self._max_size, text=self.text,
-                                     offset=self._max_size)
+            raise LimitExceededError(
+                "max_size", self._max_size, text=self.text, offset=self._max_size
+            )
         self._base = base
         self._emit = False
         i = 0
@@ -204,13 +231,13 @@ class SnapshotParser:
                 else:
                     self._fail(f"expected ',' or '{'}' if frame.is_obj else ']'}'", base + i)
                 i += 1
-            elif state == _VALUE or state == _ARR_FIRST:
+            elif state in (_VALUE, _ARR_FIRST):
                 if c == "]" and state == _ARR_FIRST:
                     self._close(base + i)
                     i += 1
                 else:
                     i = self._start_value(c, chunk, i, base)
-            elif state == _OBJ_FIRST or state == _KEY:
+            elif state in (_OBJ_FIRST, _KEY):
                 if c == '"':
                     self._begin_string(key=True, offset=base + i)
                 elif c == "}" and state == _OBJ_FIRST:
@@ -229,7 +256,7 @@ class SnapshotParser:
                     break
                 self._fail("extra data after the JSON value", base + i)
             elif state == _PROSE:
-                i = self._skip_prose(chunk, i, n, base)
+                i = self._skip_prose(chunk, i, n)
             else:  # _TRAIL: text after the value in tolerant mode is ignored
                 break
         return self._refresh()
@@ -242,8 +269,9 @@ class SnapshotParser:
             self._refresh()
         if not self._complete:
             if self._state == _PROSE:
-                raise IncompleteJSONError("no JSON value found in the text", text=self.text,
-                                          snapshot=self._value)
+                raise IncompleteJSONError(
+                    "no JSON value found in the text", text=self.text, snapshot=self._value
+                )
             raise IncompleteJSONError(
                 f"the text ended before the JSON value was complete ({self._where()}, "
                 f"offset {self._size})",
@@ -306,8 +334,9 @@ class SnapshotParser:
         frame = _Frame(is_obj, ANY if drop else shape, self._cur_wrap, self._next_done, drop)
         stack = self._stack
         if self._max_depth is not None and len(stack) >= self._max_depth:
-            raise LimitExceededError("max_depth", self._max_depth, text=self.text,
-                                     offset=offset, snapshot=self._value)
+            raise LimitExceededError(
+                "max_depth", self._max_depth, text=self.text, offset=offset, snapshot=self._value
+            )
         if frame.hidden and self._hidden_from > len(stack):
             self._hidden_from = len(stack)
         stack.append(frame)
@@ -563,15 +592,17 @@ class SnapshotParser:
             if word.startswith(tok) and j == n:
                 self._tok = tok  # the rest of the word is in the next chunk
                 return n
-        self._fail(f"invalid literal {tok!r} (expected true, false or null)",
-                   self._base + j - len(tok) + len(self._tok))
+        self._fail(
+            f"invalid literal {tok!r} (expected true, false or null)",
+            self._base + j - len(tok) + len(self._tok),
+        )
         raise AssertionError  # unreachable
 
-    def _skip_prose(self, chunk: str, i: int, n: int, base: int) -> int:
-        starts = "{["
-        positions = [p for p in (chunk.find(s, i) for s in starts) if p >= 0]
+    def _skip_prose(self, chunk: str, i: int, n: int) -> int:
+        positions = [p for p in (chunk.find("{", i), chunk.find("[", i)) if p >= 0]
         if not positions:
             return n
+        self._state = _VALUE
         return min(positions)
 
     # --- snapshots ----------------------------------------------------------------------
@@ -629,11 +660,17 @@ class SnapshotParser:
                 path += f".{frame.raw_key}" if frame.raw_key is not None else ""
             else:
                 path += f"[{_length(frame.values)}]"
-        state = {_STRING: "inside a string", _NUMBER: "inside a number",
-                 _LITERAL: "inside a literal", _COLON: "after a property name",
-                 _KEY: "expecting a property name", _OBJ_FIRST: "in an object",
-                 _ARR_FIRST: "in an array", _AFTER: "after a value",
-                 _VALUE: "expecting a value"}.get(self._state, "")
+        state = {
+            _STRING: "inside a string",
+            _NUMBER: "inside a number",
+            _LITERAL: "inside a literal",
+            _COLON: "after a property name",
+            _KEY: "expecting a property name",
+            _OBJ_FIRST: "in an object",
+            _ARR_FIRST: "in an array",
+            _AFTER: "after a value",
+            _VALUE: "expecting a value",
+        }.get(self._state, "")
         return f"{state} at {path}" if state else f"at {path}"
 
     def _fail(self, reason: str, offset: int) -> None:

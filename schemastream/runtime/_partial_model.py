@@ -66,4 +66,3 @@ def _field_name(cls: type[PartialModel], field: str) -> str:
         if info.alias == field:
             return name
     raise KeyError(f"{cls.__name__} has no field {field!r}")
-

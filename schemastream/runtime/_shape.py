@@ -120,7 +120,7 @@ STR = StrShape()
 class AtomicShape(Shape):
     """A value shown only once complete: numbers, bool, enum, Literal, date, UUID..."""
 
-    __slots__ = ("kinds", "_convert")
+    __slots__ = ("_convert", "kinds")
 
     def __init__(self, kinds: frozenset[str], convert: Callable[[Any], Any]) -> None:
         self.kinds = kinds
@@ -217,7 +217,7 @@ class MapShape(Shape):
 class _ModelValues:
     """Field values received so far for one open object (field name -> value)."""
 
-    __slots__ = ("fields", "complete")
+    __slots__ = ("complete", "fields")
 
     def __init__(self) -> None:
         self.fields: dict[str, Any] = {}
@@ -231,7 +231,7 @@ _set = object.__setattr__
 class ModelShape(Shape):
     """A ``Partial<Name>`` model; builds instances directly, without validation."""
 
-    __slots__ = ("cls", "slots", "defaults", "not_null", "all_fields", "keys")
+    __slots__ = ("all_fields", "cls", "defaults", "keys", "not_null", "slots")
 
     def __init__(self, cls: type[BaseModel]) -> None:
         self.cls = cls
@@ -257,8 +257,9 @@ class ModelShape(Shape):
         values.fields[key] = value
         values.complete = values.complete | {key}
 
-    def build(self, fields: dict[str, Any], fields_set: set[str], complete: frozenset[str],
-              done: bool) -> Any:
+    def build(
+        self, fields: dict[str, Any], fields_set: set[str], complete: frozenset[str], done: bool
+    ) -> Any:
         if self.not_null and not self.not_null.issubset(fields.keys()):
             return _NOTHING
         data = self.defaults.copy()
@@ -324,7 +325,7 @@ class RootShape(Shape):
 class UnionShape(Shape):
     """``P(A) | P(B)``: resolved by token kind, then by discriminator or keys seen."""
 
-    __slots__ = ("options", "discriminator", "_tags")
+    __slots__ = ("_tags", "discriminator", "options")
 
     def __init__(self, options: list[Shape], discriminator: str | None) -> None:
         self.options = options
@@ -360,7 +361,7 @@ class UnionShape(Shape):
 class PendingObject(AnyShape):
     """An object under a union not yet decided: collected as plain JSON, hidden until decided."""
 
-    __slots__ = ("union", "candidates")
+    __slots__ = ("candidates", "union")
 
     def __init__(self, union: UnionShape, candidates: list[Shape]) -> None:
         self.union = union

@@ -1,4 +1,4 @@
-"""PartialStream and AsyncPartialStream: text deltas in, typed snapshots out, a validated model last.
+"""PartialStream and AsyncPartialStream: text deltas in, typed snapshots out, a validated model.
 
 A stream wraps a *text source* (any iterable of JSON text deltas; the client loop's
 sources also report usage and raise typed errors for bad endings), feeds an incremental
@@ -292,7 +292,7 @@ class PartialStream(_StreamCore[P, F]):
 
 
 class AsyncPartialStream(_StreamCore[P, F]):
-    """The async twin of ``PartialStream``: ``async for`` snapshots, then ``await stream.get_final()``."""
+    """The async twin of ``PartialStream``: ``async for`` snapshots, then ``await get_final()``."""
 
     def __init__(
         self,

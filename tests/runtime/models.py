@@ -1,0 +1,149 @@
+"""Full models and their Partial twins, written the way the generator emits them."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, Field, RootModel
+
+from schemastream.runtime import PartialModel
+
+
+class Role(enum.Enum):
+    admin = "admin"
+    member = "member"
+
+
+class Address(BaseModel):
+    city: str
+    zip_code: str = Field(alias="zip-code")
+
+
+class User(BaseModel):
+    id: int
+    name: str = Field(min_length=1)
+    email: str | None = None
+    role: Role = Role.member
+    address: Address | None = None
+    tags: list[str] = []
+
+
+class Talk(BaseModel):
+    kind: Literal["talk"]
+    title: str
+    speaker: str | None
+
+
+class Break(BaseModel):
+    kind: Literal["break"]
+    minutes: int
+
+
+class Meeting(BaseModel):
+    title: str
+    date: datetime.date
+    budget: float | None = None
+    users: list[User]
+    agenda: list[Annotated[Talk | Break, Field(discriminator="kind")]] = []
+    notes: dict[str, str] = {}
+    summary: str = ""
+
+
+class PartialAddress(PartialModel):
+    city: str | None = None
+    zip_code: str | None = Field(default=None, alias="zip-code")
+
+
+class PartialUser(PartialModel):
+    __stream_not_null__: ClassVar[frozenset[str]] = frozenset({"id"})
+
+    id: int | None = None
+    name: str | None = None
+    email: str | None = None
+    role: Role | None = None
+    address: PartialAddress | None = None
+    tags: list[str] | None = None
+
+
+class PartialTalk(PartialModel):
+    kind: Literal["talk"] | None = None
+    title: str | None = None
+    speaker: str | None = None
+
+
+class PartialBreak(PartialModel):
+    kind: Literal["break"] | None = None
+    minutes: int | None = None
+
+
+class PartialMeeting(PartialModel):
+    __stream_done__: ClassVar[frozenset[str]] = frozenset({"summary"})
+    __stream_discriminators__: ClassVar[dict[str, str]] = {"agenda": "kind"}
+
+    title: str | None = None
+    date: datetime.date | None = None
+    budget: float | None = None
+    users: list[PartialUser] | None = None
+    agenda: list[PartialTalk | PartialBreak] | None = None
+    notes: dict[str, str] | None = None
+    summary: str | None = None
+
+
+# Undiscriminated union, resolved by the keys seen so far.
+class Circle(BaseModel):
+    radius: float
+
+
+class Square(BaseModel):
+    side: float
+    label: str = ""
+
+
+class Drawing(BaseModel):
+    shapes: list[Circle | Square]
+
+
+class PartialCircle(PartialModel):
+    radius: float | None = None
+
+
+class PartialSquare(PartialModel):
+    side: float | None = None
+    label: str | None = None
+
+
+class PartialDrawing(PartialModel):
+    shapes: list[PartialCircle | PartialSquare] | None = None
+
+
+# Recursive model and a root model.
+class Node(BaseModel):
+    name: str
+    children: list[Node] = []
+
+
+class PartialNode(PartialModel):
+    name: str | None = None
+    children: list[PartialNode] | None = None
+
+
+class Tags(RootModel[list[str]]):
+    pass
+
+
+class PartialTags(RootModel[list[str] | None]):
+    root: list[str] | None = None
+
+
+class Tagged(BaseModel):
+    tags: Tags
+    done_tags: list[str] = []
+
+
+class PartialTagged(PartialModel):
+    __stream_done__: ClassVar[frozenset[str]] = frozenset({"done_tags"})
+
+    tags: PartialTags | None = None
+    done_tags: list[str] | None = None
