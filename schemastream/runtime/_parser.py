@@ -128,6 +128,10 @@ class SnapshotParser:
     ) -> None:
         self._shape = shape_for(partial)
         self._tolerant = tolerant
+        # In tolerant mode, the brackets that may open the value the shape expects.
+        self._openers = [
+            o for o, kind in (("{", OBJECT), ("[", ARRAY)) if _accepts(self._shape, kind)
+        ]
         self._max_depth = max_depth
         self._max_size = max_size
         self._stack: list[_Frame] = []
@@ -599,7 +603,7 @@ class SnapshotParser:
         raise AssertionError  # unreachable
 
     def _skip_prose(self, chunk: str, i: int, n: int) -> int:
-        positions = [p for p in (chunk.find("{", i), chunk.find("[", i)) if p >= 0]
+        positions = [p for p in (chunk.find(o, i) for o in self._openers) if p >= 0]
         if not positions:
             return n
         self._state = _VALUE
@@ -675,6 +679,12 @@ class SnapshotParser:
 
     def _fail(self, reason: str, offset: int) -> None:
         raise JSONParseError(reason, text=self.text, offset=offset, snapshot=self._value)
+
+
+def _accepts(shape: Shape, kind: str) -> bool:
+    while isinstance(shape, RootShape):
+        shape = shape.inner
+    return shape.resolve(kind) is not None
 
 
 def _length(values: Any) -> int:

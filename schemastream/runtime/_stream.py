@@ -206,7 +206,7 @@ class PartialStream(_StreamCore[P, F]):
     ...     y: int | None = None
     >>> stream = PartialStream(PartialPoint, Point, ['{"x": 1', '2, "y"', ': 3}'])
     >>> [snap.model_dump(exclude_unset=True) for snap in stream]
-    [{'x': 12}, {'x': 12, 'y': 3}]
+    [{}, {'x': 12}, {'x': 12, 'y': 3}]
     >>> stream.final
     Point(x=12, y=3)
     """

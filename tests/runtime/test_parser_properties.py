@@ -176,3 +176,38 @@ def test_rfc_8259_rejections() -> None:
     ]:
         with pytest.raises(StreamError):
             list(parse_partial([text]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    value=st.dictionaries(json_text, json_values, max_size=4),
+    before=st.sampled_from(["", "Sure:\n```json\n", "Here you go: "]),
+    after=st.sampled_from(["", "\n```", "\n```\nAnything else? {not json"]),
+    sizes=chunk_sizes,
+)
+def test_tolerant_mode_finds_the_value_inside_prose_and_fences(
+    value: dict[str, Any], before: str, after: str, sizes: list[int]
+) -> None:
+    inner = json.dumps(value)
+    parser = SnapshotParser(tolerant=True)
+    for chunk in chunked(before + inner + after, sizes):
+        parser.feed(chunk)
+    assert parser.finish() == value
+    assert parser.json_text == inner
+
+
+def test_async_parse_partial_matches_the_sync_one() -> None:
+    import asyncio
+
+    from schemastream.runtime import aparse_partial
+
+    text = '{"a": [1, "xy", {"b": null}]}'
+
+    async def chunks() -> Any:
+        for c in text:
+            yield c
+
+    async def collect() -> list[Any]:
+        return [v async for v in aparse_partial(chunks())]
+
+    assert asyncio.run(collect()) == list(parse_partial(list(text)))

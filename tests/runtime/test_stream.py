@@ -153,3 +153,13 @@ def test_async_stream() -> None:
         assert stream.final.title == "T"
 
     asyncio.run(main())
+
+
+def test_tolerant_mode_starts_at_the_bracket_the_model_expects() -> None:
+    text = 'The [JSON] you asked for:\n{"id": 4, "name": "W"}'
+    assert PartialStream(PartialUser, User, [text], tolerant=True).final == User(id=4, name="W")
+
+
+def test_tolerant_mode_without_any_json_says_so() -> None:
+    with pytest.raises(IncompleteJSONError, match="no JSON value"):
+        list(PartialStream(PartialUser, User, ["I cannot help with that."], tolerant=True))
