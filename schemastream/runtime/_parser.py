@@ -200,6 +200,16 @@ class SnapshotParser:
             )
         self._base = base
         self._emit = False
+        # The common case: the whole chunk is more of the current string.
+        if (
+            self._state == _STRING
+            and not self._esc
+            and not self._high
+            and _STR_RUN.match(chunk).end() == n  # type: ignore[union-attr]
+        ):
+            self._str.append(chunk)
+            self._str_dirty = True
+            return self._refresh()
         i = 0
         while i < n:
             state = self._state

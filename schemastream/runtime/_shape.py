@@ -215,12 +215,15 @@ class MapShape(Shape):
 
 
 class _ModelValues:
-    """Field values received so far for one open object (field name -> value)."""
+    """One open object: every field's value so far (defaults included) and those received.
 
-    __slots__ = ("complete", "fields")
+    A received field is complete: the open child is not stored here until it closes.
+    """
 
-    def __init__(self) -> None:
-        self.fields: dict[str, Any] = {}
+    __slots__ = ("complete", "data")
+
+    def __init__(self, defaults: dict[str, Any]) -> None:
+        self.data = defaults.copy()
         self.complete: frozenset[str] = frozenset()
 
 
@@ -251,19 +254,15 @@ class ModelShape(Shape):
         return slot
 
     def new(self, is_obj: bool) -> Any:
-        return _ModelValues()
+        return _ModelValues(self.defaults)
 
     def add(self, values: Any, key: Any, value: Any) -> None:
-        values.fields[key] = value
+        values.data[key] = value
         values.complete = values.complete | {key}
 
-    def build(
-        self, fields: dict[str, Any], fields_set: set[str], complete: frozenset[str], done: bool
+    def _make(
+        self, data: dict[str, Any], fields_set: set[str], complete: frozenset[str], done: bool
     ) -> Any:
-        if self.not_null and not self.not_null.issubset(fields.keys()):
-            return _NOTHING
-        data = self.defaults.copy()
-        data.update(fields)
         obj = _new(self.cls)
         _set(obj, "__dict__", data)
         _set(obj, "__pydantic_fields_set__", fields_set)
@@ -272,30 +271,36 @@ class ModelShape(Shape):
         return obj
 
     def view(self, values: Any, key: Any, child: Any) -> Any:
-        fields = values.fields
-        if child is _NOTHING:
-            return self.build(fields, set(fields), values.complete, False)
-        data = fields.copy()
-        data[key] = child
-        return self.build(data, set(data), values.complete, False)
+        complete = values.complete
+        if self.not_null and not self.not_null <= complete:
+            return _NOTHING
+        data = values.data.copy()
+        fields_set = set(complete)
+        if child is not _NOTHING:
+            data[key] = child
+            fields_set.add(key)
+        return self._make(data, fields_set, complete, False)
 
     def finish(self, values: Any) -> Any:
-        fields = values.fields
-        return self.build(fields, set(fields), self.all_fields, True)
+        complete = values.complete
+        if self.not_null and not self.not_null <= complete:
+            return _NOTHING
+        # The object is closed: its dict is never written again, so it needs no copy.
+        return self._make(values.data, set(complete), self.all_fields, True)
 
     def convert(self, value: Any) -> Any:
         if not isinstance(value, dict):
             raise Invalid
-        fields: dict[str, Any] = {}
+        values = _ModelValues(self.defaults)
         for key, item in value.items():
             slot = self.slots.get(key)
             if slot is None:
                 continue
             try:
-                fields[slot[0]] = _convert_any(slot[1], item)
+                self.add(values, slot[0], _convert_any(slot[1], item))
             except Invalid:
                 continue
-        result = self.build(fields, set(fields), self.all_fields, True)
+        result = self.finish(values)
         if result is _NOTHING:
             raise Invalid
         return result
