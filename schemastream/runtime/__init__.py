@@ -4,6 +4,13 @@ It depends on pydantic (and openai for the client loop) only; the generator's
 build-time dependencies are never imported from here.
 """
 
+from ._client import (
+    Mode,
+    acreate_structured,
+    astream_structured,
+    create_structured,
+    stream_structured,
+)
 from ._errors import (
     ContentFilterError,
     FinalValidationError,
@@ -47,6 +54,7 @@ __all__ = [
     "LengthLimitError",
     "LimitExceededError",
     "MalformedChunkError",
+    "Mode",
     "PartialModel",
     "PartialStream",
     "RefusalError",
@@ -56,8 +64,12 @@ __all__ = [
     "StreamInterruptedError",
     "StreamSpec",
     "TextSource",
+    "acreate_structured",
     "aparse_partial",
     "aparse_structured",
+    "astream_structured",
+    "create_structured",
     "parse_partial",
     "parse_structured",
+    "stream_structured",
 ]

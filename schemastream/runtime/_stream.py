@@ -145,7 +145,8 @@ class _StreamCore(Generic[P, F]):
         try:
             return self._parser.feed(chunk)
         except StreamError as exc:
-            raise self._fill(exc) from None
+            self._fill(exc)
+            raise
 
     def _fill(self, exc: StreamError) -> StreamError:
         if not exc.text:
@@ -162,7 +163,8 @@ class _StreamCore(Generic[P, F]):
         try:
             self._parser.finish()
         except StreamError as exc:
-            raise self._fill(exc) from None
+            self._fill(exc)
+            raise
         try:
             model = self._full.model_validate_json(self._parser.json_text)
         except ValidationError as exc:
@@ -249,7 +251,8 @@ class PartialStream(_StreamCore[P, F]):
                         if self._feed(chunk):
                             yield self._parser.value
                 except StreamError as exc:
-                    raise self._fill(exc) from None
+                    self._fill(exc)
+                    raise
                 self.usage = getattr(self._source, "usage", None)
                 outcome = self._validate()
                 if not isinstance(outcome, FinalValidationError):
@@ -331,7 +334,8 @@ class AsyncPartialStream(_StreamCore[P, F]):
                         if self._feed(chunk):
                             yield self._parser.value
                 except StreamError as exc:
-                    raise self._fill(exc) from None
+                    self._fill(exc)
+                    raise
                 self.usage = getattr(self._source, "usage", None)
                 outcome = self._validate()
                 if not isinstance(outcome, FinalValidationError):
