@@ -15,10 +15,10 @@ from pydantic import BaseModel
 
 from ._errors import IncompleteJSONError, JSONParseError, LimitExceededError
 from ._shape import (
-    _NOTHING,
     ANY,
     ARRAY,
     BOOL,
+    NOTHING,
     NULL,
     NUMBER,
     OBJECT,
@@ -28,7 +28,7 @@ from ._shape import (
     PendingObject,
     RootShape,
     Shape,
-    _convert_any,
+    convert_any,
     shape_for,
 )
 
@@ -99,7 +99,7 @@ class _Frame:
         self.drop = drop
         self.dirty = True
         self.changed = True
-        self.view: Any = _NOTHING
+        self.view: Any = NOTHING
 
 
 class SnapshotParser:
@@ -154,7 +154,7 @@ class SnapshotParser:
         self._str_key = False
         self._str_visible = False
         self._str_dirty = False
-        self._str_view: Any = _NOTHING
+        self._str_view: Any = NOTHING
         self._esc = ""
         self._high = ""
         self._emit = False
@@ -368,23 +368,23 @@ class SnapshotParser:
         if self._hidden_from == depth:
             self._hidden_from = 1 << 62
         if frame.drop:
-            value = _NOTHING
+            value = NOTHING
         else:
             shape = frame.shape
             if isinstance(shape, PendingObject):
                 chosen = shape.decide_at_end(frame.values)
                 try:
-                    value = _convert_any(chosen, frame.values)
+                    value = convert_any(chosen, frame.values)
                 except Invalid:
-                    value = _NOTHING
+                    value = NOTHING
                 wrap = None
             else:
                 value = shape.finish(frame.values)
                 wrap = frame.wrap
-            if wrap is not None and value is not _NOTHING:
+            if wrap is not None and value is not NOTHING:
                 value = wrap.wrap(value)
         # A child shown before and unchanged since: its completion is not a visible change.
-        changed = frame.hidden or frame.changed or frame.view is _NOTHING
+        changed = frame.hidden or frame.changed or frame.view is NOTHING
         self._add(value, changed, offset + 1)
 
     def _add(self, value: Any, changed: bool, end: int) -> None:
@@ -394,13 +394,13 @@ class SnapshotParser:
             self._complete = True
             self._end = end
             self._state = _END
-            if value is not _NOTHING:
+            if value is not NOTHING:
                 self._value = value
                 self._emit = self._emit or changed
             return
         frame = stack[-1]
         self._state = _AFTER
-        if value is _NOTHING:
+        if value is NOTHING:
             return
         shape = frame.shape
         if frame.is_obj:
@@ -418,13 +418,13 @@ class SnapshotParser:
     def _complete_scalar(self, value: Any, end: int) -> None:
         shape = self._cur
         if shape is None:
-            self._add(_NOTHING, False, end)
+            self._add(NOTHING, False, end)
             return
         if value is not None:
             try:
                 value = shape.convert(value)
             except Invalid:
-                self._add(_NOTHING, False, end)
+                self._add(NOTHING, False, end)
                 return
         if self._cur_wrap is not None:
             value = self._cur_wrap.wrap(value)
@@ -442,7 +442,7 @@ class SnapshotParser:
             if slot_shape is None:
                 continue
             try:
-                model.add(values, name, _convert_any(slot_shape, item))
+                model.add(values, name, convert_any(slot_shape, item))
             except Invalid:
                 continue
         frame.shape = model
@@ -469,7 +469,7 @@ class SnapshotParser:
             shape is not None and shape.grows and len(self._stack) <= self._hidden_from
         )
         self._str_dirty = self._str_visible
-        self._str_view = _NOTHING
+        self._str_view = NOTHING
 
     def _scan_string(self, chunk: str, i: int, n: int) -> int:
         while i < n:
@@ -626,7 +626,7 @@ class SnapshotParser:
         stack = self._stack
         top = len(stack)
         limit = min(top, self._hidden_from)
-        child: Any = _NOTHING
+        child: Any = NOTHING
         child_changed = False
         if self._state == _STRING and self._str_visible and limit == top:
             if self._str_dirty:
@@ -646,12 +646,12 @@ class SnapshotParser:
                 child = frame.view
                 continue
             view = frame.shape.view(frame.values, frame.key, child)
-            if frame.wrap is not None and view is not _NOTHING:
+            if frame.wrap is not None and view is not NOTHING:
                 view = frame.wrap.wrap(view)
-            if view is _NOTHING:
-                child_changed = frame.view is not _NOTHING
+            if view is NOTHING:
+                child_changed = frame.view is not NOTHING
             else:
-                child_changed = child_changed or frame.changed or frame.view is _NOTHING
+                child_changed = child_changed or frame.changed or frame.view is NOTHING
             frame.view = view
             frame.dirty = frame.changed = False
             child = view
@@ -660,7 +660,7 @@ class SnapshotParser:
                 self._value = child
                 return True
             return self._emit
-        if limit > 0 and child_changed and child is not _NOTHING:
+        if limit > 0 and child_changed and child is not NOTHING:
             self._value = child
             return True
         return self._emit

@@ -21,6 +21,7 @@ from ._partial_model import PartialModel
 
 __all__ = [
     "ANY",
+    "NOTHING",
     "AnyShape",
     "AtomicShape",
     "ListShape",
@@ -30,6 +31,7 @@ __all__ = [
     "Shape",
     "StrShape",
     "UnionShape",
+    "convert_any",
     "shape_for",
 ]
 
@@ -78,10 +80,10 @@ class AnyShape(Shape):
     def view(self, values: Any, key: Any, child: Any) -> Any:
         if isinstance(values, dict):
             copy = dict(values)
-            if child is not _NOTHING:
+            if child is not NOTHING:
                 copy[key] = child
             return copy
-        if child is _NOTHING:
+        if child is NOTHING:
             return list(values)
         return [*values, child]
 
@@ -90,7 +92,8 @@ class AnyShape(Shape):
 
 
 ANY = AnyShape()
-_NOTHING: Any = object()
+#: "no visible value": a hidden child, or an object held back by ``x-stream: not-null``
+NOTHING: Any = object()
 
 
 class StrShape(Shape):
@@ -154,7 +157,7 @@ class ListShape(Shape):
         values.append(value)
 
     def view(self, values: Any, key: Any, child: Any) -> Any:
-        if child is _NOTHING:
+        if child is NOTHING:
             return list(values)
         return [*values, child]
 
@@ -167,7 +170,7 @@ class ListShape(Shape):
         out = []
         for item in value:
             try:
-                out.append(_convert_any(self.item, item))
+                out.append(convert_any(self.item, item))
             except Invalid:
                 continue
         return out
@@ -195,7 +198,7 @@ class MapShape(Shape):
 
     def view(self, values: Any, key: Any, child: Any) -> Any:
         copy = dict(values)
-        if child is not _NOTHING:
+        if child is not NOTHING:
             copy[key] = child
         return copy
 
@@ -208,7 +211,7 @@ class MapShape(Shape):
         out = {}
         for key, item in value.items():
             try:
-                out[key] = _convert_any(self.value, item)
+                out[key] = convert_any(self.value, item)
             except Invalid:
                 continue
         return out
@@ -273,10 +276,10 @@ class ModelShape(Shape):
     def view(self, values: Any, key: Any, child: Any) -> Any:
         complete = values.complete
         if self.not_null and not self.not_null <= complete:
-            return _NOTHING
+            return NOTHING
         data = values.data.copy()
         fields_set = set(complete)
-        if child is not _NOTHING:
+        if child is not NOTHING:
             data[key] = child
             fields_set.add(key)
         return self._make(data, fields_set, complete, False)
@@ -284,7 +287,7 @@ class ModelShape(Shape):
     def finish(self, values: Any) -> Any:
         complete = values.complete
         if self.not_null and not self.not_null <= complete:
-            return _NOTHING
+            return NOTHING
         # The object is closed: its dict is never written again, so it needs no copy.
         return self._make(values.data, set(complete), self.all_fields, True)
 
@@ -297,11 +300,11 @@ class ModelShape(Shape):
             if slot is None:
                 continue
             try:
-                self.add(values, slot[0], _convert_any(slot[1], item))
+                self.add(values, slot[0], convert_any(slot[1], item))
             except Invalid:
                 continue
         result = self.finish(values)
-        if result is _NOTHING:
+        if result is NOTHING:
             raise Invalid
         return result
 
@@ -324,7 +327,7 @@ class RootShape(Shape):
         return obj
 
     def convert(self, value: Any) -> Any:
-        return self.wrap(_convert_any(self.inner, value))
+        return self.wrap(convert_any(self.inner, value))
 
 
 class UnionShape(Shape):
@@ -357,7 +360,7 @@ class UnionShape(Shape):
             if _inner(option).resolve(kind) is None:
                 continue
             try:
-                return _convert_any(option, value)
+                return convert_any(option, value)
             except Invalid:
                 continue
         raise Invalid
@@ -420,7 +423,7 @@ def _kind_of(value: Any) -> str:
     return NUMBER
 
 
-def _convert_any(shape: Shape, value: Any) -> Any:
+def convert_any(shape: Shape, value: Any) -> Any:
     """Plain complete JSON -> this shape's complete value (used when a union decides late)."""
     if value is None:
         return None
@@ -428,7 +431,7 @@ def _convert_any(shape: Shape, value: Any) -> Any:
     if concrete is None:
         raise Invalid
     if isinstance(concrete, PendingObject):
-        return _convert_any(concrete.decide_at_end(value), value)
+        return convert_any(concrete.decide_at_end(value), value)
     return concrete.convert(value)
 
 
