@@ -11,6 +11,8 @@ MODULES = [
     "schemastream.runtime._parser",
     "schemastream.runtime._stream",
     "schemastream.runtime._partial_model",
+    "schemastream.runtime._sse",
+    "schemastream.testing._server",
 ]
 
 

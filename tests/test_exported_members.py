@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-PUBLIC_MODULES = ["schemastream", "schemastream.runtime"]
+PUBLIC_MODULES = ["schemastream", "schemastream.runtime", "schemastream.testing"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

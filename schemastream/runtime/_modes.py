@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from openai.types import CompletionUsage
+from openai.types.responses import ResponseUsage
+from pydantic_core import from_json
+
 from ._errors import (
     ContentFilterError,
     FinalValidationError,
@@ -48,6 +52,17 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 _SHAPE_ERRORS = (AttributeError, KeyError, IndexError, TypeError)
 
 
+def _loads(data: bytes) -> Any:
+    """Parse one event's JSON: pydantic-core's parser is 3x faster than json here.
+
+    It refuses lone surrogate escapes, which byte-level tokens can produce; json takes them.
+    """
+    try:
+        return from_json(data)
+    except ValueError:
+        return json.loads(data)
+
+
 def schema_name(spec: StreamSpec[Any, Any]) -> str:
     """The tool / response-format name OpenAI accepts: ``[A-Za-z0-9_-]{1,64}``."""
     return _UNSAFE_NAME.sub("_", spec.name)[:64] or "answer"
@@ -56,7 +71,7 @@ def schema_name(spec: StreamSpec[Any, Any]) -> str:
 def check_mode(mode: str) -> Mode:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
-    return mode  # type: ignore[return-value]
+    return mode
 
 
 def json_instructions(spec: StreamSpec[Any, Any]) -> str:
@@ -116,6 +131,8 @@ def build_request(
             params["stream_options"] = {"include_usage": True}
         params["stream"] = True
     params.update(extra)
+    if "stream_options" in params and params["stream_options"] is None:
+        del params["stream_options"]  # the way to opt out, for servers that reject the option
     return params
 
 
@@ -135,7 +152,11 @@ def follow_up(
     problem = f"{error}\nAnswer again with the complete, corrected JSON."
     if mode == "tools":
         call_id = tool_call_id or "call_0"
-        call = {"id": call_id, "type": "function", "function": {"name": tool_name, "arguments": text}}
+        call = {
+            "id": call_id,
+            "type": "function",
+            "function": {"name": tool_name, "arguments": text},
+        }
         return [
             *messages,
             {"role": "assistant", "content": None, "tool_calls": [call]},
@@ -188,14 +209,14 @@ class ChatDeltas:
         self._done = False
         self._refusal: list[str] = []
         self.tool_call_id: str | None = None
-        self.usage: Any = None
+        self.usage: CompletionUsage | None = None
 
     def read(self, event: str | None, data: bytes) -> str | None:
         if data == b"[DONE]":
             self._done = True
             return None
         try:
-            chunk = json.loads(data)
+            chunk = _loads(data)
         except ValueError:
             raise _not_json(data) from None
         try:
@@ -203,7 +224,7 @@ class ChatDeltas:
                 raise _server_error(data)
             usage = chunk.get("usage")
             if usage:
-                self.usage = usage
+                self.usage = CompletionUsage.model_construct(**usage)
             text: str | None = None
             for choice in chunk.get("choices") or ():
                 if choice.get("index", 0) != 0:
@@ -251,11 +272,11 @@ class ResponsesDeltas:
         self._incomplete: str | None = None
         self._refusal: list[str] = []
         self.tool_call_id: str | None = None
-        self.usage: Any = None
+        self.usage: ResponseUsage | None = None
 
     def read(self, event: str | None, data: bytes) -> str | None:
         try:
-            item = json.loads(data)
+            item = _loads(data)
         except ValueError:
             raise _not_json(data) from None
         try:
@@ -269,12 +290,12 @@ class ResponsesDeltas:
                 self._refusal = [item.get("refusal") or "".join(self._refusal)]
             elif kind == "response.completed":
                 self._completed = True
-                self.usage = item["response"].get("usage")
+                self.usage = _responses_usage(item["response"].get("usage"))
             elif kind == "response.incomplete":
                 response = item["response"]
                 details = response.get("incomplete_details") or {}
                 self._incomplete = details.get("reason") or "unknown"
-                self.usage = response.get("usage")
+                self.usage = _responses_usage(response.get("usage"))
             elif kind in ("error", "response.failed"):
                 raise _server_error(data)
             return None
@@ -290,6 +311,10 @@ class ResponsesDeltas:
             raise _length(f"Responses status 'incomplete', reason {self._incomplete!r}")
         if not self._completed:
             raise _cut("a response.completed event")
+
+
+def _responses_usage(usage: dict[str, Any] | None) -> ResponseUsage | None:
+    return ResponseUsage.model_construct(**usage) if usage else None
 
 
 def delta_reader(mode: Mode) -> ChatDeltas | ResponsesDeltas:
@@ -309,7 +334,7 @@ class Body:
     """A non-streamed answer: its JSON text, usage, and the bad ending it reported, if any."""
 
     text: str
-    usage: Any = None
+    usage: CompletionUsage | ResponseUsage | None = None
     tool_call_id: str | None = None
     error: StreamError | None = None
 
@@ -332,7 +357,8 @@ def read_body(mode: Mode, raw: bytes) -> Body:
 def _read_completion(data: dict[str, Any], *, tool: bool) -> Body:
     choice = data["choices"][0]
     message = choice["message"]
-    body = Body("", usage=data.get("usage"))
+    usage = data.get("usage")
+    body = Body("", usage=CompletionUsage.model_construct(**usage) if usage else None)
     if tool:
         calls = message.get("tool_calls") or ()
         if calls:
@@ -351,7 +377,7 @@ def _read_completion(data: dict[str, Any], *, tool: bool) -> Body:
 
 
 def _read_response(data: dict[str, Any]) -> Body:
-    body = Body("", usage=data.get("usage"))
+    body = Body("", usage=_responses_usage(data.get("usage")))
     refusals: list[str] = []
     for item in data.get("output") or ():
         if item.get("type") != "message":

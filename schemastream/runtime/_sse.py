@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ssl
 import sys
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Protocol
 
 from ._errors import StreamError, StreamInterruptedError
@@ -19,6 +19,7 @@ __all__ = [
     "SSEDecoder",
     "SSETextSource",
     "ServerEvent",
+    "interrupted",
     "transport_errors",
 ]
 
@@ -27,31 +28,42 @@ ServerEvent = tuple[str | None, bytes]
 
 
 class SSEDecoder:
-    """Incremental SSE decoder (WHATWG event-stream rules) over byte chunks of any size.
+    r"""Incremental SSE decoder (WHATWG event-stream rules) over byte chunks of any size.
 
     Lines end in LF, CRLF or CR; ``data`` lines of one event are joined with LF; comments,
     ``id`` and ``retry`` are ignored. An event still open when the body ends is dropped, as
     the spec says, so a connection cut mid-line never yields half an event.
+
+    >>> decoder = SSEDecoder()
+    >>> decoder.feed(b'data: {"a": 1}\n\nevent: done\nda')
+    [(None, b'{"a": 1}')]
+    >>> decoder.feed(b"ta: [DONE]\r\n\r\n")
+    [('done', b'[DONE]')]
     """
 
-    __slots__ = ("_buffer", "_data", "_event")
+    __slots__ = ("_buffer", "_data", "_event", "_skip_lf")
 
     def __init__(self) -> None:
         self._buffer = b""
+        self._skip_lf = False
         self._event: str | None = None
         self._data: list[bytes] = []
 
     def feed(self, chunk: bytes) -> list[ServerEvent]:
         """Add bytes; return the events they completed (often none, sometimes several)."""
+        if not chunk:
+            return []
+        if self._skip_lf:
+            # The last chunk ended in CR, already taken as a line end: drop the LF of a CRLF.
+            self._skip_lf = False
+            if chunk.startswith(b"\n"):
+                chunk = chunk[1:]
         buffer = self._buffer + chunk if self._buffer else chunk
-        held = b""
         if b"\r" in buffer:
-            if buffer.endswith(b"\r"):
-                # A CR at the end may be the first half of a CRLF: decide with the next byte.
-                held, buffer = b"\r", buffer[:-1]
+            self._skip_lf = buffer.endswith(b"\r")
             buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         lines = buffer.split(b"\n")
-        self._buffer = lines.pop() + held
+        self._buffer = lines.pop()
         events: list[ServerEvent] = []
         data = self._data
         for line in lines:
@@ -99,18 +111,35 @@ class DeltaReader(Protocol):
 
 
 class _Response(Protocol):
+    @property
+    def headers(self) -> Any: ...
+
     def iter_bytes(self) -> Iterator[bytes]: ...
+
+    def iter_raw(self) -> Iterator[bytes]: ...
 
     def close(self) -> None: ...
 
 
 class _AsyncResponse(Protocol):
+    @property
+    def headers(self) -> Any: ...
+
     def aiter_bytes(self) -> AsyncIterator[bytes]: ...
+
+    def aiter_raw(self) -> AsyncIterator[bytes]: ...
 
     async def aclose(self) -> None: ...
 
 
-def _interrupted(exc: BaseException) -> StreamInterruptedError:
+def _encoded(headers: Any) -> bool:
+    """Whether the body is compressed; an identity body is read raw, skipping two layers."""
+    encoding: str = headers.get("content-encoding", "identity")
+    return encoding.strip().lower() != "identity"
+
+
+def interrupted(exc: BaseException) -> StreamInterruptedError:
+    """The error for a connection that broke mid-answer, with the transport error as cause."""
     error = StreamInterruptedError(
         f"the connection broke before the answer was complete ({type(exc).__name__}: {exc}); "
         "retry the request"
@@ -134,8 +163,10 @@ class SSETextSource:
     def __iter__(self) -> Iterator[str]:
         reader = self._reader
         decoder = SSEDecoder()
+        response = self._response
+        chunks = response.iter_bytes() if _encoded(response.headers) else response.iter_raw()
         try:
-            for chunk in self._response.iter_bytes():
+            for chunk in chunks:
                 for event, data in decoder.feed(chunk):
                     text = reader.read(event, data)
                     if text:
@@ -144,9 +175,12 @@ class SSETextSource:
         except StreamError:
             raise
         except transport_errors() as exc:
-            raise _interrupted(exc) from exc
+            raise interrupted(exc) from exc
         finally:
-            self._response.close()
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+            response.close()
 
     def close(self) -> None:
         """Close the HTTP response at once (the server sees the connection go)."""
@@ -171,8 +205,10 @@ class AsyncSSETextSource:
     async def _deltas(self) -> AsyncIterator[str]:
         reader = self._reader
         decoder = SSEDecoder()
+        response = self._response
+        chunks = response.aiter_bytes() if _encoded(response.headers) else response.aiter_raw()
         try:
-            async for chunk in self._response.aiter_bytes():
+            async for chunk in chunks:
                 for event, data in decoder.feed(chunk):
                     text = reader.read(event, data)
                     if text:
@@ -181,25 +217,13 @@ class AsyncSSETextSource:
         except StreamError:
             raise
         except transport_errors() as exc:
-            raise _interrupted(exc) from exc
+            raise interrupted(exc) from exc
         finally:
-            await self._response.aclose()
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()
+            await response.aclose()
 
     async def aclose(self) -> None:
         """Close the HTTP response at once (the server sees the connection go)."""
         await self._response.aclose()
-
-
-def iter_events(chunks: Iterable[bytes]) -> Iterator[ServerEvent]:
-    """Decode a whole byte iterable into events (for tests and the recorder)."""
-    decoder = SSEDecoder()
-    for chunk in chunks:
-        yield from decoder.feed(chunk)
-
-
-async def aiter_events(chunks: AsyncIterable[bytes]) -> AsyncIterator[ServerEvent]:
-    """The async twin of ``iter_events``."""
-    decoder = SSEDecoder()
-    async for chunk in chunks:
-        for event in decoder.feed(chunk):
-            yield event

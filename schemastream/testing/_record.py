@@ -1,0 +1,77 @@
+"""Record a real stream once, to replay it offline with ``ReplayServer`` or ``schemastream serve``.
+
+The recording keeps the answer's text deltas, how it ended and its usage: enough to
+replay it token by token in any mode, without the provider's ids or timings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openai import OpenAI
+
+from ..runtime._errors import ContentFilterError, LengthLimitError, RefusalError
+from ..runtime._modes import Mode, build_request, check_mode, delta_reader
+from ..runtime._sse import SSETextSource
+from ._reply import Finish, Recording, Reply
+
+if TYPE_CHECKING:
+    from ..runtime._stream import StreamSpec
+
+__all__ = ["record"]
+
+
+def record(
+    spec: StreamSpec[Any, Any],
+    client: OpenAI,
+    path: str | Path,
+    *,
+    messages: Iterable[Any],
+    model: str,
+    mode: Mode = "tools",
+    **kwargs: Any,
+) -> Recording:
+    """Stream one answer from ``client`` and save it as a one-reply recording at ``path``.
+
+    Refusals, ``length`` and ``content_filter`` endings are recorded as such; any other
+    failure raises and writes nothing.
+    """
+    mode = check_mode(mode)
+    params = build_request(
+        spec, mode, messages=list(messages), model=model, stream=True, extra=kwargs
+    )
+    resource = client.responses if mode == "responses" else client.chat.completions
+    deltas: list[str] = []
+    finish: Finish = "stop"
+    refusal: str | None = None
+    with resource.with_streaming_response.create(**params) as response:
+        source = SSETextSource(response.http_response, delta_reader(mode))
+        try:
+            deltas.extend(source)
+        except RefusalError as exc:
+            refusal = exc.refusal
+        except LengthLimitError:
+            finish = "length"
+        except ContentFilterError:
+            finish = "content_filter"
+        usage = source.usage
+    reply = Reply(deltas=deltas, finish=finish, refusal=refusal, usage=_chat_usage(usage))
+    recording = Recording((reply,), model=model)
+    recording.save(path)
+    return recording
+
+
+def _chat_usage(usage: Any) -> dict[str, int] | None:
+    """Chat-style counts from a ``CompletionUsage`` or a Responses ``ResponseUsage``."""
+    if usage is None:
+        return None
+    prompt = int(getattr(usage, "prompt_tokens", None) or getattr(usage, "input_tokens", 0) or 0)
+    completion = getattr(usage, "completion_tokens", None) or getattr(usage, "output_tokens", 0)
+    total = int(getattr(usage, "total_tokens", 0) or prompt + int(completion or 0))
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": int(completion or 0),
+        "total_tokens": total,
+    }
