@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import BaseModel
 
@@ -319,7 +319,6 @@ class SnapshotParser:
             self._tok = ""
             return i
         self._fail("expected a JSON value", base + i)
-        raise AssertionError  # unreachable: _fail raises
 
     def _mark_start(self, offset: int) -> None:
         if self._start < 0:
@@ -508,7 +507,7 @@ class SnapshotParser:
             self._esc = ""
             if self._high:
                 self._flush_high()
-            self._str.append(decoded)  # type: ignore[arg-type]
+            self._str.append(decoded)
             self._str_dirty = True
             return i + 1
         need = 6 - len(esc)
@@ -589,7 +588,7 @@ class SnapshotParser:
         if m is None:
             self._fail(f"invalid number {tok!r}", offset - len(tok))
         try:
-            value: Any = float(tok) if (m.group(1) or m.group(2)) else int(tok)  # type: ignore[union-attr]
+            value: Any = float(tok) if (m.group(1) or m.group(2)) else int(tok)
         except ValueError as exc:
             self._fail(f"number out of range ({exc})", offset - len(tok))
         self._tok = ""
@@ -610,7 +609,6 @@ class SnapshotParser:
             f"invalid literal {tok!r} (expected true, false or null)",
             self._base + j - len(tok) + len(self._tok),
         )
-        raise AssertionError  # unreachable
 
     def _skip_prose(self, chunk: str, i: int, n: int) -> int:
         positions = [p for p in (chunk.find(o, i) for o in self._openers) if p >= 0]
@@ -687,7 +685,7 @@ class SnapshotParser:
         }.get(self._state, "")
         return f"{state} at {path}" if state else f"at {path}"
 
-    def _fail(self, reason: str, offset: int) -> None:
+    def _fail(self, reason: str, offset: int) -> NoReturn:
         raise JSONParseError(reason, text=self.text, offset=offset, snapshot=self._value)
 
 

@@ -5,7 +5,8 @@ defaults to ``None`` (not seen yet), ``model_fields_set`` holds the keys receive
 ``is_complete`` says which fields will not change any more.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would re-evaluate this class's
+# string annotations for every generated subclass, a third of a large package's import.
 
 from typing import ClassVar
 

@@ -1,0 +1,1 @@
+"""The meeting-extraction example: ``python -m examples.meeting.demo``."""

@@ -1,0 +1,10 @@
+"""Build time: read a schema, build the model graph, render, format, write.
+
+``generate`` writes a package, ``check`` reports which of its files are stale, and
+``build`` returns the files without touching the disk.
+"""
+
+from .errors import GeneratorError
+from .pipeline import BuildResult, GenerateOptions, build, check, generate
+
+__all__ = ["BuildResult", "GenerateOptions", "GeneratorError", "build", "check", "generate"]

@@ -1,0 +1,343 @@
+"""The one adapter around datamodel-code-generator (pinned in pyproject.toml).
+
+It runs datamodel-code-generator in-process on the bundled document text, keeps its
+``models.py`` source, and copies what the partial twins need out of the parser's
+model graph into our own frozen dataclasses. Nothing else imports
+``datamodel_code_generator``: its internals change between releases.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import gc
+import json
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from datamodel_code_generator import Error, SchemaParseError
+from datamodel_code_generator.enums import DataModelType
+from datamodel_code_generator.format import PythonVersion
+from datamodel_code_generator.model import get_data_model_types
+from datamodel_code_generator.model.base import DataModel, DataModelFieldBase
+from datamodel_code_generator.model.enum import Enum as EnumModel
+from datamodel_code_generator.parser.base import Parser
+from datamodel_code_generator.parser.jsonschema import JsonSchemaParser
+from datamodel_code_generator.parser.openapi import OpenAPIParser
+from datamodel_code_generator.types import DataType
+
+from .deferred import class_kind, defer_builds
+from .errors import GeneratorError
+from .graph import (
+    DictType,
+    FieldSpec,
+    ListType,
+    LiteralType,
+    ModelKind,
+    ModelRef,
+    ModelSpec,
+    NoneType,
+    ScalarType,
+    TypeSpec,
+    UnionType,
+)
+from .partial_types import union
+from .renames import plain_keys
+
+__all__ = ["UpstreamResult", "run"]
+
+X_STREAM = "x-stream"
+_X_STREAM_VALUES = frozenset({"done", "not-null"})
+# Inline schemas get synthetic reference paths; they have no pointer in the document.
+_SYNTHETIC = "#-datamodel-code-generator-#"
+
+
+@dataclass(frozen=True)
+class UpstreamResult:
+    """datamodel-code-generator's ``models.py`` (unformatted) and its model graph."""
+
+    source: str
+    models: tuple[ModelSpec, ...]
+    # (class name, kind) as its parsed model graph had them, before ``_reconcile``: the
+    # tests guard that they still match models.py, so an upgrade that drifts shows up.
+    parsed: tuple[tuple[str, ModelKind], ...] = ()
+
+
+def run(
+    text: str, *, kind: str, file_name: str, data: dict[str, Any] | None = None
+) -> UpstreamResult:
+    """Generate full models from the bundled document ``text`` (JSON Schema or OpenAPI).
+
+    ``data`` is the same document parsed; with it, definition names that
+    datamodel-code-generator would misread are renamed first (see ``renames``).
+    """
+    renamed: dict[str, str] = {}
+    if data is not None:
+        safe, renamed = plain_keys(data, kind)
+        if renamed:
+            text = json.dumps(safe, ensure_ascii=False)
+    with warnings.catch_warnings(), _fewer_collections():
+        # Its notes (dropped constraints and the like) are about models.py, which keeps them.
+        warnings.simplefilter("ignore")
+        try:
+            parser = _parser(text, kind)
+            source = parser.parse(format_=False)
+        except SchemaParseError as exc:
+            pointer = _pointer(exc.path)
+            raise GeneratorError(_upstream_message(exc), path=file_name, pointer=pointer) from exc
+        except (Error, ValueError, KeyError, TypeError, RecursionError) as exc:
+            raise GeneratorError(_upstream_message(exc), path=file_name) from exc
+    if not isinstance(source, str):
+        raise GeneratorError(
+            "datamodel-code-generator produced more than one module", path=file_name
+        )
+    tree = ast.parse(source)
+    original = {new: old for old, new in renamed.items()}
+    specs = [_model_spec(model, file_name, original) for model in parser.results]
+    return UpstreamResult(
+        source=defer_builds(source, tree),
+        models=_reconcile(specs, tree),
+        parsed=tuple((spec.name, spec.kind) for spec in specs),
+    )
+
+
+def _reconcile(specs: list[ModelSpec], tree: ast.Module) -> tuple[ModelSpec, ...]:
+    """The graph as models.py really has it: its classes, their kinds and bases, its order.
+
+    Late passes of datamodel-code-generator can turn a parsed model into an enum or drop
+    it; the emitted module is the truth. The order puts every class used at
+    class-creation time (bases, RootModel parameters) before its users, as the partial
+    twins need too.
+    """
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    kinds: dict[str, ModelKind] = {name: class_kind(node) for name, node in classes.items()}
+    by_name = {spec.name: spec for spec in specs}
+    result = []
+    for name, node in classes.items():
+        spec = by_name.get(name)
+        if spec is None:
+            spec = ModelSpec(name=name, kind=kinds[name])
+        fields = spec.fields if kinds[name] != "enum" else ()
+        result.append(
+            dataclasses.replace(
+                spec,
+                kind=kinds[name],
+                bases=tuple(
+                    base.id
+                    for base in node.bases
+                    if isinstance(base, ast.Name) and base.id in kinds
+                ),
+                fields=tuple(
+                    dataclasses.replace(field, type=_retarget(field.type, kinds))
+                    for field in fields
+                ),
+            )
+        )
+    return tuple(result)
+
+
+def _retarget(spec: TypeSpec, kinds: dict[str, ModelKind]) -> TypeSpec:
+    if isinstance(spec, ModelRef):
+        kind = kinds.get(spec.name)
+        return spec if kind is None or kind == spec.kind else ModelRef(spec.name, kind)
+    if isinstance(spec, ListType):
+        return ListType(_retarget(spec.item, kinds))
+    if isinstance(spec, DictType):
+        return DictType(_retarget(spec.value, kinds))
+    if isinstance(spec, UnionType):
+        return UnionType(tuple(_retarget(member, kinds) for member in spec.members))
+    return spec
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect young objects less often while its large object graph is built (2-3x faster)."""
+    saved = gc.get_threshold()
+    gc.set_threshold(max(saved[0], 50_000), *saved[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
+def _pointer(path: list[str]) -> str | None:
+    parts = [str(part) for part in path]
+    if not parts:
+        return None
+    return "/".join(parts) if parts[0].startswith("#") else "#/" + "/".join(parts)
+
+
+def _upstream_message(exc: BaseException) -> str:
+    # Its messages can run to many lines (pydantic validation dumps); the first says what.
+    lines = str(exc).strip().splitlines()
+    detail = lines[0].rstrip(":") if lines else type(exc).__name__
+    return (
+        f"datamodel-code-generator could not generate models: {detail}. "
+        "Simplify or split the schema at that location, or report it with the schema attached."
+    )
+
+
+def _parser(text: str, kind: str) -> Parser[Any, Any]:
+    types = get_data_model_types(
+        DataModelType.PydanticV2BaseModel, target_python_version=PythonVersion.PY_310
+    )
+    options: dict[str, Any] = {
+        "data_model_type": types.data_model,
+        "data_model_root_type": types.root_model,
+        "data_model_field_type": types.field_model,
+        "data_type_manager_type": types.data_type_manager,
+        "dump_resolve_reference_action": types.dump_resolve_reference_action,
+        "target_python_version": PythonVersion.PY_310,
+        "use_standard_collections": True,
+        "use_union_operator": True,
+        "field_constraints": True,
+        "use_schema_description": True,
+        "use_double_quotes": True,
+        "field_extra_keys": {X_STREAM},
+        "allow_remote_refs": False,
+    }
+    if kind == "openapi":
+        return OpenAPIParser(text, **options)
+    return JsonSchemaParser(text, **options)
+
+
+# -- the model graph ---------------------------------------------------------------------
+
+
+def _model_spec(model: DataModel, file_name: str, original: dict[str, str]) -> ModelSpec:
+    path = model.reference.path
+    pointer = None if _SYNTHETIC in path else original.get(path, path)
+    kind = _model_kind(model)
+    fields: tuple[FieldSpec, ...] = ()
+    if kind != "enum":
+        fields = tuple(
+            _field_spec(field, pointer, file_name, root=kind == "root") for field in model.fields
+        )
+    bases = tuple(
+        base.reference.name
+        for base in model.base_classes
+        if base.reference is not None and base.reference.path != path
+    )
+    return ModelSpec(
+        name=model.class_name,
+        kind=kind,
+        fields=fields,
+        bases=bases,
+        description=model.description or None,
+        pointer=pointer,
+        schema_name=_schema_name(pointer),
+    )
+
+
+def _model_kind(model: DataModel) -> ModelKind:
+    if isinstance(model, EnumModel):
+        return "enum"
+    if any(base.type_hint.startswith("RootModel") for base in model.base_classes):
+        return "root"
+    return "object"
+
+
+def _schema_name(pointer: str | None) -> str | None:
+    if pointer is None or pointer == "#" or "/" not in pointer:
+        return None
+    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+
+
+def _field_spec(
+    field: DataModelFieldBase, model_pointer: str | None, file_name: str, *, root: bool
+) -> FieldSpec:
+    # An empty property name is a JSON name too: test for None, never for falsiness.
+    json_name = next(
+        (name for name in (field.original_name, field.alias, field.name) if name is not None),
+        "root",
+    )
+    name = "root" if root else (field.name or json_name)
+    extras = field.extras
+    flags = _x_stream(extras.get(X_STREAM), model_pointer, json_name, file_name)
+    description = extras.get("description")
+    discriminator = extras.get("discriminator")
+    return FieldSpec(
+        name=name,
+        json_name=json_name,
+        type=_type_spec(field.data_type),
+        description=description if isinstance(description, str) else None,
+        alias=None if root else field.alias,
+        done="done" in flags,
+        not_null="not-null" in flags,
+        discriminator=_discriminator_property(discriminator)
+        or _nested_discriminator(field.data_type),
+    )
+
+
+def _x_stream(value: Any, model_pointer: str | None, json_name: str, file_name: str) -> set[str]:
+    if value is None:
+        return set()
+    values: Iterable[Any] = value if isinstance(value, list) else [value]
+    flags = set(values)
+    if not flags <= _X_STREAM_VALUES:
+        pointer = f"{model_pointer}/properties/{json_name}" if model_pointer else None
+        raise GeneratorError(
+            f'unknown "x-stream" value {value!r}; use "done" or "not-null"',
+            path=file_name,
+            pointer=pointer,
+        )
+    return {str(flag) for flag in flags}
+
+
+def _discriminator_property(value: Any) -> str | None:
+    if isinstance(value, dict):
+        name = value.get("propertyName")
+        return name if isinstance(name, str) else None
+    return value if isinstance(value, str) else None
+
+
+def _nested_discriminator(data_type: DataType) -> str | None:
+    if data_type.discriminator:
+        return data_type.discriminator
+    for child in data_type.data_types:
+        if found := _nested_discriminator(child):
+            return found
+    return None
+
+
+def _type_spec(data_type: DataType) -> TypeSpec:
+    inner: TypeSpec
+    if data_type.reference is not None:
+        source = data_type.reference.source
+        kind: ModelKind = "object"
+        if isinstance(source, DataModel):
+            kind = _model_kind(source)
+            name = source.class_name
+        else:
+            name = data_type.reference.name
+        inner = ModelRef(name, kind)
+    elif data_type.literals:
+        inner = LiteralType(tuple(data_type.literals))
+    elif data_type.type is not None:
+        inner = _scalar(data_type)
+    elif data_type.data_types:
+        inner = union([_type_spec(child) for child in data_type.data_types])
+    else:
+        inner = ScalarType("Any", "typing")
+    if data_type.is_dict or data_type.is_mapping:
+        inner = DictType(inner)
+    if data_type.is_list or data_type.is_set or data_type.is_frozen_set or data_type.is_sequence:
+        inner = ListType(inner)
+    if data_type.is_tuple:
+        inner = ListType(inner)
+    if data_type.is_optional:
+        inner = union([inner, NoneType()])
+    return inner
+
+
+def _scalar(data_type: DataType) -> TypeSpec:
+    name = data_type.type or "Any"
+    if name == "None":
+        return NoneType()
+    imported = data_type.import_
+    if imported is not None:
+        return ScalarType(imported.import_, imported.from_)
+    return ScalarType(name)

@@ -1,0 +1,169 @@
+"""The generator's model graph: what the templates arrange, computed before any rendering.
+
+Frozen dataclasses only. ``dmcg`` fills them from datamodel-code-generator's parse
+results, ``partial_types`` derives each field's partial type, and ``render`` hands them
+to the templates, which add no logic of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+__all__ = [
+    "DictType",
+    "FieldSpec",
+    "ImportSpec",
+    "ListType",
+    "LiteralType",
+    "ModelKind",
+    "ModelRef",
+    "ModelSpec",
+    "NoneType",
+    "PackageSpec",
+    "ScalarType",
+    "StreamTarget",
+    "TypeSpec",
+    "UnionType",
+]
+
+ModelKind = Literal["object", "root", "enum"]
+LiteralValue: TypeAlias = "str | int | bool"
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A class generated in ``models.py`` (an object model, a root model or an enum)."""
+
+    name: str
+    kind: ModelKind
+
+
+@dataclass(frozen=True)
+class ScalarType:
+    """An atomic or string type: ``name`` imported from ``module`` (``None`` for builtins)."""
+
+    name: str
+    module: str | None = None
+
+    @property
+    def is_str(self) -> bool:
+        """Plain ``str`` grows while streaming; every other scalar appears once complete."""
+        return self.name == "str" and self.module is None
+
+
+@dataclass(frozen=True)
+class LiteralType:
+    """``Literal[...]`` of JSON scalars (``const`` and single-type ``enum`` keywords)."""
+
+    values: tuple[LiteralValue, ...]
+
+
+@dataclass(frozen=True)
+class ListType:
+    """A JSON array: ``list[T]`` (sets and tuples stream as lists too)."""
+
+    item: TypeSpec
+
+
+@dataclass(frozen=True)
+class DictType:
+    """A JSON object used as a map: ``dict[str, T]`` (``additionalProperties``)."""
+
+    value: TypeSpec
+
+
+@dataclass(frozen=True)
+class UnionType:
+    """``A | B | ...``; members are never unions themselves."""
+
+    members: tuple[TypeSpec, ...]
+
+
+@dataclass(frozen=True)
+class NoneType:
+    """JSON ``null``."""
+
+
+TypeSpec: TypeAlias = (
+    "ModelRef | ScalarType | LiteralType | ListType | DictType | UnionType | NoneType"
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a model, as the full model declares it.
+
+    Its partial type is ``partial_types.partial_type(type) | None``; the annotation text
+    (``FieldView.hint`` in ``modules``) depends on the imports of the module it lands in.
+    """
+
+    name: str
+    json_name: str
+    type: TypeSpec
+    description: str | None = None
+    alias: str | None = None
+    done: bool = False
+    not_null: bool = False
+    discriminator: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A class of ``models.py`` and the facts its partial twin needs.
+
+    ``pointer`` is the JSON pointer of its schema in the bundled document, when the
+    schema has a home there (inline schemas have none).
+    """
+
+    name: str
+    kind: ModelKind
+    fields: tuple[FieldSpec, ...] = ()
+    bases: tuple[str, ...] = ()
+    description: str | None = None
+    pointer: str | None = None
+    schema_name: str | None = None
+
+    @property
+    def partial_name(self) -> str:
+        """The name of the ``Partial<Name>`` twin."""
+        return f"Partial{self.name}"
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """``from module import name as alias`` (alias equals name when not renamed)."""
+
+    module: str
+    name: str
+    alias: str
+
+    @property
+    def statement(self) -> str:
+        """The import line; generated modules use these verbatim."""
+        suffix = "" if self.alias == self.name else f" as {self.alias}"
+        return f"from {self.module} import {self.name}{suffix}"
+
+
+@dataclass(frozen=True)
+class StreamTarget:
+    """A streamable model and everything its helpers embed."""
+
+    model: str
+    snake: str
+    spec_name: str
+    schema_json: str
+    strict_schema_json: str | None
+    strict_note: str
+    description: str
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """Everything one generated package holds."""
+
+    header: str
+    models_source: str
+    models: tuple[ModelSpec, ...]
+    streams: tuple[StreamTarget, ...] = ()
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,404 @@
+"""What each emitted module holds: imports, classes, fields and helpers, as plain values.
+
+The templates only arrange these views; every decision (annotations, import aliases,
+ClassVars, export lists) is made here, from the model graph.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .deferred import DEFERRED_ROOT
+from .graph import FieldSpec, ModelSpec, NoneType, PackageSpec, StreamTarget
+from .naming import Namespace
+from .partial_types import partial_names, partial_type, render_hint, union
+
+__all__ = [
+    "ClassVarView",
+    "ExportView",
+    "FieldView",
+    "InitModule",
+    "PartialClass",
+    "PartialModule",
+    "StreamHelper",
+    "StreamModule",
+    "init_module",
+    "partial_module",
+    "stream_module",
+]
+
+_PARTIAL_NAMES = (
+    ("pydantic", "ConfigDict"),
+    ("pydantic", "Field"),
+    ("pydantic", "RootModel"),
+    ("typing", "Generic"),
+    ("typing", "TypeVar"),
+)
+
+# Methods and properties of PartialModel that a schema's field must not shadow.
+_PARTIAL_RESERVED = frozenset({"is_complete", "completed_fields"})
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """``name: hint = default`` of a partial class; ``alias``/``description`` when set."""
+
+    name: str
+    hint: str
+    alias: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class ClassVarView:
+    """One ``__stream_*__`` ClassVar: its name, annotation and value as code."""
+
+    name: str
+    hint: str
+    value: str
+
+
+@dataclass(frozen=True)
+class PartialClass:
+    """A ``Partial<Name>`` class: an object model (``root`` false) or a root model."""
+
+    name: str
+    bases: str
+    root: bool
+    config: str | None
+    description: str | None
+    class_vars: tuple[ClassVarView, ...]
+    fields: tuple[FieldView, ...]
+
+
+@dataclass(frozen=True)
+class PartialModule:
+    """``partial.py``."""
+
+    header: str
+    imports: tuple[str, ...]
+    names: dict[str, str]
+    deferred_root: str | None
+    exports: tuple[str, ...]
+    classes: tuple[PartialClass, ...]
+
+
+@dataclass(frozen=True)
+class StreamHelper:
+    """The spec constant and the six helpers of one streamable model."""
+
+    target: StreamTarget
+    full: str
+    partial: str
+
+
+@dataclass(frozen=True)
+class StreamModule:
+    """``stream.py``."""
+
+    header: str
+    imports: tuple[str, ...]
+    type_checking_imports: tuple[str, ...]
+    names: dict[str, str]
+    exports: tuple[str, ...]
+    helpers: tuple[StreamHelper, ...]
+
+
+@dataclass(frozen=True)
+class ExportView:
+    """A public name of the package and the module that defines it."""
+
+    name: str
+    module: str
+
+
+@dataclass(frozen=True)
+class InitModule:
+    """``__init__.py``: lazy re-exports."""
+
+    header: str
+    title: str
+    exports: tuple[ExportView, ...]
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        """The modules exporting names, in a fixed order."""
+        order = ("models", "partial", "stream")
+        return tuple(name for name in order if any(e.module == name for e in self.exports))
+
+    def names_from(self, module: str) -> tuple[str, ...]:
+        """The names ``module`` exports, sorted."""
+        return tuple(sorted(e.name for e in self.exports if e.module == module))
+
+
+def _import_lines(namespace: Namespace) -> tuple[str, ...]:
+    """``from`` imports, grouped stdlib / third party / local like isort, blank line between."""
+    names: dict[str, list[str]] = {}
+    for module, name, alias in sorted(namespace.imports, key=_import_order):
+        names.setdefault(module, []).append(name if alias == name else f"{name} as {alias}")
+    lines: list[str] = []
+    previous: int | None = None
+    for module in sorted(names, key=_import_group):
+        group = _import_group(module)[0]
+        if previous is not None and group != previous:
+            lines.append("")
+        previous = group
+        lines.append(f"from {module} import {', '.join(names[module])}")
+    return tuple(lines)
+
+
+def _import_order(item: tuple[str, str, str]) -> tuple[str, int, str]:
+    """isort's order by type within a module: CONSTANTS, then Classes, then functions."""
+    module, name, _ = item
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return module, kind, name
+
+
+def _import_group(module: str) -> tuple[int, str]:
+    if module.startswith("."):
+        return 2, module
+    top = module.split(".", 1)[0]
+    return (0 if top in sys.stdlib_module_names else 1), module
+
+
+# -- partial.py ---------------------------------------------------------------------------
+
+
+def partial_module(package: PackageSpec) -> PartialModule:
+    """The partial twin of every non-enum model, in ``models.py`` order."""
+    models = [model for model in package.models if model.kind != "enum"]
+    by_name = {model.name: model for model in package.models}
+    namespace = Namespace([DEFERRED_ROOT, "_RootT", *(model.partial_name for model in models)])
+    for model in models:
+        for field in model.fields:
+            namespace.reserve(_partial_field_name(field))
+    partial_model = namespace.import_name("schemastream.runtime", "PartialModel")
+    defined: set[str] = set()
+    classes = []
+    for model in models:
+        classes.append(_partial_class(model, by_name, namespace, partial_model, defined))
+        defined.add(model.partial_name)
+    names = {
+        name: namespace.import_name(module, name)
+        for module, name in _PARTIAL_NAMES
+        if (module, name) in namespace.imported
+    }
+    return PartialModule(
+        header=package.header,
+        imports=_import_lines(namespace),
+        names=names,
+        deferred_root=DEFERRED_ROOT if any(cls.root for cls in classes) else None,
+        exports=tuple(sorted(model.partial_name for model in models)),
+        classes=tuple(classes),
+    )
+
+
+def _partial_field_name(field: FieldSpec) -> str:
+    return f"{field.name}_" if field.name in _PARTIAL_RESERVED else field.name
+
+
+def _partial_class(
+    model: ModelSpec,
+    by_name: dict[str, ModelSpec],
+    namespace: Namespace,
+    partial_model: str,
+    defined: set[str],
+) -> PartialClass:
+    def hint(field: FieldSpec) -> str:
+        """The annotation, quoted only when it names a class defined later (or this one).
+
+        partial.py evaluates its annotations at import (no ``from __future__ import
+        annotations``): pydantic then has no strings to compile, and import is faster.
+        """
+        spec = union([partial_type(field.type), NoneType()])
+        text = render_hint(spec, namespace.import_name, models_module=".models")
+        return text if partial_names(spec) <= defined else repr(text)
+
+    if model.kind == "root":
+        field = model.fields[0]
+        for name in ("RootModel", "ConfigDict"):
+            namespace.import_name("pydantic", name)
+        for name in ("Generic", "TypeVar"):
+            namespace.import_name("typing", name)
+        root_hint = hint(field)
+        return PartialClass(
+            name=model.partial_name,
+            # Deferred like every partial: RootModel[X] would build its schema at import.
+            bases=f"{DEFERRED_ROOT}[{root_hint}]",
+            root=True,
+            config=None,
+            description=model.description,
+            class_vars=_class_vars(model, by_name, namespace),
+            fields=(FieldView("root", root_hint, None, None),),
+        )
+    bases = [by_name[base].partial_name for base in model.bases if base in by_name]
+    fields = []
+    for field in model.fields:
+        name = _partial_field_name(field)
+        alias = field.alias
+        if alias is None and name != field.json_name:
+            alias = field.json_name
+        if alias is not None or field.description is not None:
+            namespace.import_name("pydantic", "Field")
+        fields.append(FieldView(name, hint(field), alias, field.description))
+    config = None
+    if any(field.name.startswith("model_") for field in fields):
+        # pydantic warns about such names unless the class drops its protected namespaces.
+        config = "protected_namespaces=()"
+        namespace.import_name("pydantic", "ConfigDict")
+    return PartialClass(
+        name=model.partial_name,
+        bases=", ".join(bases) or partial_model,
+        root=False,
+        config=config,
+        description=model.description,
+        class_vars=_class_vars(model, by_name, namespace),
+        fields=tuple(fields),
+    )
+
+
+def _class_vars(
+    model: ModelSpec, by_name: dict[str, ModelSpec], namespace: Namespace
+) -> tuple[ClassVarView, ...]:
+    """The ``__stream_*__`` ClassVars, merged with the bases' (a ClassVar hides its base's)."""
+    own = _stream_facts(model.fields)
+    if not any(own):
+        return ()
+    done, not_null, discriminators = set(own[0]), set(own[1]), dict(own[2])
+    for base in _ancestors(model, by_name):
+        base_done, base_not_null, base_discriminators = _stream_facts(base.fields)
+        done |= base_done
+        not_null |= base_not_null
+        for key, value in base_discriminators.items():
+            discriminators.setdefault(key, value)
+    class_var = namespace.import_name("typing", "ClassVar")
+    views = []
+    if done:
+        views.append(
+            ClassVarView("__stream_done__", f"{class_var}[frozenset[str]]", _frozenset(done))
+        )
+    if not_null:
+        views.append(
+            ClassVarView(
+                "__stream_not_null__", f"{class_var}[frozenset[str]]", _frozenset(not_null)
+            )
+        )
+    if discriminators:
+        items = ", ".join(f"{key!r}: {value!r}" for key, value in sorted(discriminators.items()))
+        views.append(
+            ClassVarView(
+                "__stream_discriminators__", f"{class_var}[dict[str, str]]", f"{{{items}}}"
+            )
+        )
+    return tuple(views)
+
+
+def _stream_facts(fields: Sequence[FieldSpec]) -> tuple[set[str], set[str], dict[str, str]]:
+    done = {_partial_field_name(field) for field in fields if field.done}
+    not_null = {_partial_field_name(field) for field in fields if field.not_null}
+    discriminators = {
+        _partial_field_name(field): field.discriminator for field in fields if field.discriminator
+    }
+    return done, not_null, discriminators
+
+
+def _ancestors(model: ModelSpec, by_name: dict[str, ModelSpec]) -> list[ModelSpec]:
+    seen: list[ModelSpec] = []
+    todo = [by_name[base] for base in model.bases if base in by_name]
+    while todo:
+        base = todo.pop(0)
+        if base not in seen:
+            seen.append(base)
+            todo.extend(by_name[name] for name in base.bases if name in by_name)
+    return seen
+
+
+def _frozenset(names: set[str]) -> str:
+    return "frozenset({" + ", ".join(repr(name) for name in sorted(names)) + "})"
+
+
+# -- stream.py ----------------------------------------------------------------------------
+
+_RUNTIME_NAMES = (
+    "AsyncPartialStream",
+    "Mode",
+    "PartialStream",
+    "StreamSpec",
+    "acreate_structured",
+    "aparse_structured",
+    "astream_structured",
+    "create_structured",
+    "parse_structured",
+    "stream_structured",
+)
+_TYPE_CHECKING_NAMES = (
+    ("openai", "AsyncOpenAI"),
+    ("openai", "OpenAI"),
+    ("openai.types.chat", "ChatCompletionMessageParam"),
+)
+_HELPER_PREFIXES = ("stream", "astream", "create", "acreate", "parse", "aparse")
+
+
+def stream_module(package: PackageSpec) -> StreamModule:
+    """Specs and helpers for every streamable model, in name order."""
+    defined = _stream_names(package)
+    namespace = Namespace(defined)
+    names = {name: namespace.import_name("schemastream.runtime", name) for name in _RUNTIME_NAMES}
+    names["Any"] = namespace.import_name("typing", "Any")
+    names["TYPE_CHECKING"] = namespace.import_name("typing", "TYPE_CHECKING")
+    names["Iterable"] = namespace.import_name("collections.abc", "Iterable")
+    names["AsyncIterable"] = namespace.import_name("collections.abc", "AsyncIterable")
+    for module, name in _TYPE_CHECKING_NAMES:
+        names[name] = namespace.import_name(module, name)
+    helpers = tuple(
+        StreamHelper(
+            target,
+            full=namespace.import_name(".models", target.model),
+            partial=namespace.import_name(".partial", f"Partial{target.model}"),
+        )
+        for target in package.streams
+    )
+    # openai is only named in annotations; importing it is the runtime's business.
+    checking_modules = {module for module, _ in _TYPE_CHECKING_NAMES}
+    runtime = Namespace()
+    checking = Namespace()
+    for module, name, alias in namespace.imports:
+        (checking if module in checking_modules else runtime).bind(module, name, alias)
+    return StreamModule(
+        header=package.header,
+        imports=_import_lines(runtime),
+        type_checking_imports=_import_lines(checking),
+        names=names,
+        exports=tuple(sorted(defined)),
+        helpers=helpers,
+    )
+
+
+def _stream_names(package: PackageSpec) -> list[str]:
+    return [
+        name
+        for target in package.streams
+        for name in (target.spec_name, *(f"{prefix}_{target.snake}" for prefix in _HELPER_PREFIXES))
+    ]
+
+
+# -- __init__.py --------------------------------------------------------------------------
+
+
+def init_module(package: PackageSpec, *, title: str) -> InitModule:
+    """Every public name once: models first, then partials, then stream helpers."""
+    exports: dict[str, str] = {}
+    for model in package.models:
+        exports.setdefault(model.name, "models")
+    for model in package.models:
+        if model.kind != "enum":
+            exports.setdefault(model.partial_name, "partial")
+    for name in _stream_names(package):
+        exports.setdefault(name, "stream")
+    return InitModule(
+        header=package.header,
+        title=title,
+        exports=tuple(ExportView(name, module) for name, module in sorted(exports.items())),
+    )

@@ -1,0 +1,105 @@
+"""Names in generated code: snake_case helper names, safe identifiers, collision-free imports.
+
+Every name that reaches generated code passes through here, so a schema's text can
+only ever become a valid, non-reserved identifier.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["Namespace", "safe_identifier", "snake_case", "unique_names"]
+
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD_START = re.compile(r"([a-z0-9])([A-Z])")
+_NOT_WORD = re.compile(r"[^0-9a-zA-Z]+")
+
+
+def safe_identifier(text: str, *, fallback: str = "field") -> str:
+    """An ASCII identifier made from ``text``: never a keyword, never empty.
+
+    >>> safe_identifier("e-mail"), safe_identifier("class"), safe_identifier("9lives")
+    ('e_mail', 'class_', '_9lives')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    name = _NOT_WORD.sub("_", ascii_text).strip("_") or fallback
+    if name[0].isdigit():
+        name = f"_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name = f"{name}_"
+    return name
+
+
+def snake_case(name: str) -> str:
+    """``MeetingInfo`` -> ``meeting_info``, ``HTTPError`` -> ``http_error``.
+
+    >>> snake_case("MeetingInfo"), snake_case("HTTPError"), snake_case("Model2Item")
+    ('meeting_info', 'http_error', 'model2_item')
+    """
+    text = _ACRONYM_END.sub(r"\1_\2", name)
+    text = _WORD_START.sub(r"\1_\2", text)
+    return safe_identifier(text.lower(), fallback="model").lower()
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """The names in order, later duplicates suffixed ``_2``, ``_3``... deterministically.
+
+    >>> unique_names(["a", "b", "a", "a_2", "a"])
+    ['a', 'b', 'a_2', 'a_2_2', 'a_3']
+    """
+    taken: set[str] = set()
+    result: list[str] = []
+    for name in names:
+        candidate, counter = name, 1
+        while candidate in taken:
+            counter += 1
+            candidate = f"{name}_{counter}"
+        taken.add(candidate)
+        result.append(candidate)
+    return result
+
+
+class Namespace:
+    """The top-level names of one generated module, handed out without collisions.
+
+    Names the module defines are reserved first; an imported name that would shadow
+    one of them (or another import) is imported under a private alias instead.
+    """
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self._taken: set[str] = set(reserved)
+        self._imports: dict[tuple[str, str], str] = {}
+
+    def reserve(self, name: str) -> None:
+        """Claim ``name`` for something the module defines itself."""
+        self._taken.add(name)
+
+    def import_name(self, module: str, name: str) -> str:
+        """The local name under which ``module.name`` is imported (allocated on first use)."""
+        key = (module, name)
+        if key in self._imports:
+            return self._imports[key]
+        alias = name
+        while alias in self._taken:
+            alias = f"_{alias}"
+        self._taken.add(alias)
+        self._imports[key] = alias
+        return alias
+
+    def bind(self, module: str, name: str, alias: str) -> None:
+        """Record an import allocated elsewhere (to split one namespace's imports in two)."""
+        self._taken.add(alias)
+        self._imports[(module, name)] = alias
+
+    @property
+    def imported(self) -> frozenset[tuple[str, str]]:
+        """``(module, name)`` of every import allocated so far."""
+        return frozenset(self._imports)
+
+    @property
+    def imports(self) -> list[tuple[str, str, str]]:
+        """``(module, name, alias)`` for every import, sorted."""
+        return sorted((module, name, alias) for (module, name), alias in self._imports.items())

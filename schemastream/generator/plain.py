@@ -1,0 +1,168 @@
+"""The plain, self-contained JSON Schema of one model, as ``tools`` and ``json`` modes send it.
+
+``model_schema`` cuts the model at a JSON pointer out of a loaded document, gathers every
+schema it reaches into ``$defs`` and turns OpenAPI 3.0 spellings into JSON Schema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from .errors import GeneratorError
+
+__all__ = ["Schema", "accepts_null", "copy_json", "model_schema"]
+
+Schema = dict[str, Any]
+
+# Keywords that mean nothing to a model API: OpenAPI-only, tooling metadata, extensions.
+_PLAIN_DROPPED = frozenset(
+    {"$schema", "$id", "$comment", "$defs", "definitions", "nullable", "discriminator",
+     "example", "xml", "externalDocs"}
+)  # fmt: skip
+_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
+_NAME_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "dependencies"})
+_ANNOTATIONS = ("title", "description")
+_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")
+
+
+def model_schema(document: dict[str, Any], pointer: str) -> Schema:
+    """The plain JSON Schema of the model at ``pointer``, with every reachable ref in ``$defs``.
+
+    ``pointer`` is ``"#"`` for a JSON Schema root or e.g. ``"#/components/schemas/Pet"``.
+    Refs become ``#/$defs/<name>`` (``#`` for the model itself), OpenAPI 3.0
+    ``nullable`` becomes a null type, and ``$defs`` is sorted, so equal input gives
+    equal output.
+    """
+    root = copy_json(_lookup(document, pointer))
+    if not isinstance(root, dict):
+        raise GeneratorError(f"the schema at {pointer} is not an object", pointer=pointer)
+    names: dict[str, str] = {}
+    defs: dict[str, Any] = {}
+    pending: list[Any] = [root]
+    while pending:
+        _plain_walk(pending.pop(0), document, pointer, names, defs, pending)
+    if defs:
+        root["$defs"] = {name: defs[name] for name in sorted(defs)}
+    return root
+
+
+def _lookup(document: dict[str, Any], pointer: str) -> Any:
+    if pointer != "#" and not pointer.startswith("#/"):
+        raise GeneratorError(f"{pointer!r} is not a local JSON pointer", pointer=pointer)
+    node: Any = document
+    for token in _tokens(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise GeneratorError("no schema at this JSON pointer", pointer=pointer)
+    return node
+
+
+def _tokens(pointer: str) -> list[str]:
+    body = unquote(pointer[1:])
+    if not body:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in body[1:].split("/")]
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value."""
+    return json.loads(json.dumps(value))
+
+
+def _plain_walk(
+    start: Any,
+    document: dict[str, Any],
+    model: str,
+    names: dict[str, str],
+    defs: dict[str, Any],
+    pending: list[Any],
+) -> None:
+    stack: list[tuple[Any, bool]] = [(start, False)]
+    while stack:
+        node, is_name_map = stack.pop()
+        # children go on the stack reversed, so refs are named in document order
+        if isinstance(node, list):
+            stack.extend((item, False) for item in reversed(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        if is_name_map:
+            stack.extend((child, False) for child in reversed(node.values()))
+            continue
+        _plain_node(node)
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            node["$ref"] = _gather(ref, document, model, names, defs, pending)
+        for key, child in reversed(node.items()):
+            if key not in _DATA_KEYWORDS:
+                stack.append((child, key in _NAME_MAPS))
+
+
+def _plain_node(node: Schema) -> None:
+    """Rewrite one schema object in place into plain JSON Schema 2020-12."""
+    nullable = node.get("nullable") is True
+    for key in [k for k in node if k in _PLAIN_DROPPED or k.startswith("x-")]:
+        del node[key]
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        # draft 4 and OpenAPI 3.0 spell exclusive bounds as booleans beside the bound
+        if isinstance(node.get(exclusive), bool) and node.pop(exclusive) and bound in node:
+            node[exclusive] = node.pop(bound)
+    if nullable and not accepts_null(node):
+        kind = node.get("type")
+        if isinstance(kind, str | list):
+            node["type"] = [*([kind] if isinstance(kind, str) else kind), "null"]
+            if isinstance(node.get("enum"), list):
+                node["enum"] = [*node["enum"], None]
+        else:
+            inner = {k: node.pop(k) for k in list(node) if k not in (*_ANNOTATIONS, "default")}
+            node["anyOf"] = [inner, {"type": "null"}]
+
+
+def _gather(
+    ref: str,
+    document: dict[str, Any],
+    model: str,
+    names: dict[str, str],
+    defs: dict[str, Any],
+    pending: list[Any],
+) -> str:
+    if not ref.startswith("#"):
+        raise GeneratorError(
+            f"$ref {ref!r} is not local; load the document with load_document first",
+            pointer=model,
+        )
+    if ref == model or (ref == "#" and model == "#"):
+        return "#"
+    if ref not in names:
+        tokens = _tokens(ref)
+        base = _NAME_CHARS.sub("_", tokens[-1] if tokens else "Root") or "Schema"
+        name, counter = base, 2
+        taken = set(names.values())
+        while name in taken:
+            name, counter = f"{base}_{counter}", counter + 1
+        names[ref] = name
+        target = copy_json(_lookup(document, ref))
+        defs[name] = target
+        pending.append(target)
+    return f"#/$defs/{names[ref]}"
+
+
+def accepts_null(node: Any) -> bool:
+    """Whether the schema ``node`` accepts JSON null."""
+    if not isinstance(node, dict):
+        return node is True
+    kind = node.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    if "const" in node and node["const"] is None:
+        return True
+    if isinstance(node.get("enum"), list) and None in node["enum"] and kind is None:
+        return True
+    branches = [*node.get("anyOf", []), *node.get("oneOf", [])]
+    return any(accepts_null(branch) for branch in branches)

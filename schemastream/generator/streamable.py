@@ -1,0 +1,112 @@
+"""Which models get stream helpers, under which names, with which embedded schemas.
+
+A JSON Schema streams its root (when the root is an object); an OpenAPI document
+streams every object schema under ``components/schemas``, narrowed by
+``--stream-model``. Both schemas per model are computed here, at build time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import GeneratorError
+from .graph import ModelSpec, StreamTarget
+from .naming import snake_case, unique_names
+
+__all__ = ["select_streamable", "stream_targets"]
+
+_COMPONENTS = "#/components/schemas/"
+
+
+def select_streamable(
+    models: Sequence[ModelSpec],
+    *,
+    kind: str,
+    requested: Sequence[str],
+    file_name: str,
+) -> tuple[list[ModelSpec], list[str]]:
+    """The streamable models, in name order, and warnings for the user."""
+    if kind == "openapi":
+        candidates = {
+            model.schema_name: model
+            for model in models
+            if model.pointer is not None
+            and model.pointer.startswith(_COMPONENTS)
+            and model.pointer.count("/") == 3
+            and model.schema_name is not None
+        }
+        objects = {name: model for name, model in candidates.items() if model.kind == "object"}
+        if not requested:
+            return sorted(objects.values(), key=lambda model: model.name), []
+        chosen: list[ModelSpec] = []
+        for name in requested:
+            model = objects.get(name) or _by_class_name(objects.values(), name)
+            if model is None and name in candidates:
+                kind = {"enum": "an enum", "root": "a non-object (root model)"}.get(
+                    candidates[name].kind, "a"
+                )
+                raise GeneratorError(
+                    f"--stream-model {name!r} names {kind} schema; only object schemas stream",
+                    path=file_name,
+                    pointer=candidates[name].pointer,
+                )
+            if model is None:
+                raise GeneratorError(_unknown_model(name, list(candidates)), path=file_name)
+            if model not in chosen:
+                chosen.append(model)
+        return sorted(chosen, key=lambda model: model.name), []
+    root = next((model for model in models if model.pointer == "#"), None)
+    if requested:
+        raise GeneratorError(
+            "--stream-model applies to OpenAPI documents; a JSON Schema streams its root",
+            path=file_name,
+        )
+    if root is None or root.kind != "object":
+        what = "no model" if root is None else f"a {root.kind} model ({root.name})"
+        return [], [
+            f"{file_name}: the root schema is {what}, not an object; "
+            "models and partials are generated, stream helpers are not"
+        ]
+    return [root], []
+
+
+def _by_class_name(models: Any, name: str) -> ModelSpec | None:
+    return next((model for model in models if model.name == name), None)
+
+
+def _unknown_model(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"--stream-model {name!r} is not a schema under components/schemas{hint}"
+
+
+def stream_targets(
+    models: Sequence[ModelSpec], document: dict[str, Any], *, model_schema: Any, strict_schema: Any
+) -> tuple[StreamTarget, ...]:
+    """Helper names (collisions suffixed deterministically) and embedded schemas."""
+    snakes = unique_names(snake_case(model.name) for model in models)
+    targets: list[StreamTarget] = []
+    for model, snake in zip(models, snakes, strict=True):
+        pointer = model.pointer or "#"
+        schema: dict[str, Any] = model_schema(document, pointer)
+        strict = strict_schema(schema)
+        description = schema.get("description")
+        targets.append(
+            StreamTarget(
+                model=model.name,
+                snake=snake,
+                spec_name=f"{snake.upper()}_SPEC",
+                schema_json=_json(schema),
+                strict_schema_json=None if strict.schema is None else _json(strict.schema),
+                strict_note=strict.note if strict.schema is None else "",
+                description=description if isinstance(description, str) else "",
+            )
+        )
+    return tuple(targets)
+
+
+def _json(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,245 @@
+"""Generated packages, imported and exercised: full models, partial twins, helpers, determinism."""
+
+from __future__ import annotations
+
+import json
+import re
+import typing
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from _generated import ROOT, golden_schema, imported
+from pydantic import RootModel, ValidationError
+
+import schemastream.runtime
+from schemastream._version import __version__
+from schemastream.generator import GenerateOptions, GeneratorError, build
+from schemastream.runtime import PartialModel, StreamSpec, parse_structured
+
+MEETING = ROOT / "examples" / "meeting" / "schema.json"
+HAS_CLIENT = hasattr(schemastream.runtime, "stream_structured")
+needs_client = pytest.mark.skipif(not HAS_CLIENT, reason="runtime client loop not available")
+
+
+def hints(cls: type[Any]) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def test_meeting_models_and_partials(tmp_path: Path) -> None:
+    with imported(MEETING, tmp_path, "meeting_a") as package:
+        models, partial = package.models, package.partial
+        info = models.MeetingInfo.model_validate(
+            {
+                "users": [{"name": "Ada", "email": "ada@example.com", "twitter": None}],
+                "date": "2026-11-21",
+                "location": "Room 1",
+                "budget": 10.5,
+                "deadline": None,
+            }
+        )
+        assert info.users[0].email == "ada@example.com"
+        assert info.date == date(2026, 11, 21)
+        with pytest.raises(ValidationError):  # constraints live on the full model
+            models.MeetingInfo.model_validate({**info.model_dump(mode="json"), "location": ""})
+
+        P = partial
+        assert issubclass(P.PartialMeetingInfo, PartialModel)
+        got = hints(P.PartialMeetingInfo)
+        assert got["users"] == list[P.PartialUser] | None
+        assert got["date"] == date | None
+        assert got["location"] == str | None
+        assert got["budget"] == float | None
+        assert P.PartialUser.__stream_not_null__ == frozenset({"name"})
+        snapshot = P.PartialMeetingInfo.model_validate({"users": [{"name": "A"}], "location": ""})
+        assert snapshot.model_dump(exclude_unset=True) == {"users": [{"name": "A"}], "location": ""}
+        assert P.PartialMeetingInfo.model_fields["location"].description is not None
+        assert package.PartialMeetingInfo is P.PartialMeetingInfo
+
+
+def test_partial_types_follow_the_design_table(tmp_path: Path) -> None:
+    with imported(golden_schema("unions"), tmp_path, "unions_a") as package:
+        P = package.partial
+        got = hints(P.PartialZoo)
+        assert got["star"] == P.PartialCat | P.PartialDog | None
+        assert got["pets"] == list[P.PartialPets] | None
+        assert got["keeper"] == P.PartialPerson | P.PartialRobot | None
+        assert got["label"] == str | int | None
+        assert hints(P.PartialCat)["petType"] == Literal["cat"] | None
+        assert P.PartialZoo.__stream_discriminators__ == {"star": "petType"}
+        assert P.PartialPets.__stream_discriminators__ == {"root": "petType"}
+        assert issubclass(P.PartialPets, RootModel)
+        assert P.PartialPets.model_validate(None).root is None
+
+    with imported(golden_schema("collections"), tmp_path, "collections_a") as package:
+        P = package.partial
+        got = hints(P.PartialInventory)
+        assert got["tags"] == list[str] | None
+        assert got["matrix"] == list[list[int]] | None
+        assert got["counts"] == dict[str, int] | None
+        assert got["locations"] == dict[str, P.PartialLocation] | None
+
+    with imported(golden_schema("enums"), tmp_path, "enums_a") as package:
+        models, P = package.models, package.partial
+        got = hints(P.PartialTicket)
+        assert got["status"] == models.Status | None  # enums are reused, not copied
+        assert got["kind"] == Literal["ticket"] | None
+        assert got["assignee"] == str | None
+        assert got["resolution"] == models.Status | None
+        assert models.Status("in progress") is models.Status.in_progress
+
+
+def test_recursive_and_inherited_models_build(tmp_path: Path) -> None:
+    with imported(golden_schema("recursive"), tmp_path, "recursive_a") as package:
+        models, P = package.models, package.partial
+        tree = models.Tree.model_validate(
+            {"root": {"value": "a", "children": [{"value": "b", "children": []}]}}
+        )
+        assert tree.root is not None and tree.root.children is not None
+        assert hints(P.PartialNode)["children"] == list[P.PartialNode] | None
+        snap = P.PartialComment.model_validate({"replies": [{"replies": [{"text": "x"}]}]})
+        assert snap.replies is not None and isinstance(snap.replies[0], P.PartialComment)
+
+    with imported(golden_schema("inheritance"), tmp_path, "inheritance_a") as package:
+        models, P = package.models, package.partial
+        assert issubclass(models.Book, models.Item)
+        assert issubclass(P.PartialBook, P.PartialItem)
+        assert set(P.PartialBook.model_fields) == set(models.Book.model_fields)
+        assert P.PartialBook.__stream_not_null__ == frozenset({"id"})
+        # A subclass's own ClassVar must not hide its base's entries.
+        assert P.PartialAlbum.__stream_done__ == frozenset({"tracks"})
+        assert P.PartialAlbum.__stream_not_null__ == frozenset({"id"})
+
+
+def test_x_stream_annotations(tmp_path: Path) -> None:
+    with imported(golden_schema("xstream"), tmp_path, "xstream_a") as package:
+        P = package.partial
+        assert P.PartialArticle.__stream_done__ == frozenset({"headline", "summary"})
+        assert P.PartialSection.__stream_not_null__ == frozenset({"id", "heading"})
+        assert P.PartialSection.__stream_done__ == frozenset({"heading"})
+        assert "__stream_done__" not in vars(P.PartialSummary)  # written only when non-empty
+
+
+def test_bad_x_stream_value_names_its_pointer(tmp_path: Path) -> None:
+    schema = tmp_path / "bad.json"
+    schema.write_text(
+        json.dumps({"type": "object", "properties": {"a": {"type": "string", "x-stream": "later"}}})
+    )
+    with pytest.raises(GeneratorError, match=r"#/properties/a.*x-stream"):
+        build(schema)
+
+
+def test_openapi_streams_every_object_schema_or_the_named_ones(tmp_path: Path) -> None:
+    every = build(golden_schema("openapi30")).files["stream.py"]
+    assert re.findall(r"^def parse_(\w+)\(", every, re.M) == ["cat", "error", "owner", "pet"]
+
+    narrowed = build(golden_schema("openapi30"), GenerateOptions(stream_models=("Owner",)))
+    assert re.findall(r"^def parse_(\w+)\(", narrowed.files["stream.py"], re.M) == ["owner"]
+
+    with pytest.raises(GeneratorError, match=r"'Ownr'.*did you mean Owner"):
+        build(golden_schema("openapi30"), GenerateOptions(stream_models=("Ownr",)))
+    with pytest.raises(GeneratorError, match=r"'Kind' names an enum schema; only object"):
+        build(golden_schema("openapi30"), GenerateOptions(stream_models=("Kind",)))
+
+
+def test_non_object_root_gets_models_but_no_helpers() -> None:
+    result = build(golden_schema("root_models"))
+    assert "stream helpers are not" in result.warnings[0]
+    assert "def parse_" not in result.files["stream.py"]
+    assert (
+        "class PartialEvents(_DeferredRootModel[list[PartialEvent] | None])"
+        in (result.files["partial.py"])
+    )
+
+
+def test_header_and_determinism(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = build(MEETING).files
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 20\n")
+    second = build(MEETING).files
+    assert first == second
+    pattern = (
+        rf"# Code generated by schemastream {re.escape(__version__)} from schema\.json "
+        r"\(sha256 [0-9a-f]{64}\)\. DO NOT EDIT\."
+    )
+    for name, text in first.items():
+        assert re.fullmatch(pattern, text.splitlines()[0]), name
+        assert str(ROOT) not in text and str(tmp_path) not in text
+
+
+def test_package_init_is_lazy_and_complete(tmp_path: Path) -> None:
+    with imported(golden_schema("nested"), tmp_path, "nested_a") as package:
+        import sys
+
+        assert "nested_a.models" not in sys.modules
+        assert package.Order.__name__ == "Order"
+        assert "nested_a.models" in sys.modules
+        assert list(package.__all__) == sorted(package.__all__)
+        assert {"Order", "PartialOrder", "parse_order", "ORDER_SPEC"} <= set(package.__all__)
+        with pytest.raises(AttributeError):
+            package.Nope  # noqa: B018
+
+
+def test_full_models_defer_schema_building(tmp_path: Path) -> None:
+    with imported(golden_schema("nested"), tmp_path, "nested_b") as package:
+        models = package.models
+        assert models.Order.model_config.get("defer_build") is True
+        assert not models.Customer.__pydantic_complete__
+        models.Order.model_validate(
+            {
+                "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                "customer": {"name": "x"},
+                "items": [{"sku": "a", "quantity": 1}],
+            }
+        )
+        assert models.Order.__pydantic_complete__
+
+
+def test_generated_partials_stream_through_the_runtime(tmp_path: Path) -> None:
+    with imported(golden_schema("unions"), tmp_path, "unions_b") as package:
+        models, partial = package.models, package.partial
+        spec = StreamSpec(name="Zoo", partial=partial.PartialZoo, full=models.Zoo, schema_json="{}")
+        document = {
+            "star": {"petType": "dog", "good": True},
+            "pets": [{"petType": "cat", "lives": 9}],
+            "keeper": {"serial": "x1"},
+            "label": 3,
+        }
+        text = json.dumps(document)
+        stream = parse_structured(spec, (text[i : i + 3] for i in range(0, len(text), 3)))
+        snapshots = list(stream)
+        assert all(isinstance(snap, partial.PartialZoo) for snap in snapshots)
+        assert isinstance(snapshots[-1].star, partial.PartialDog)
+        assert stream.final == models.Zoo.model_validate(document)
+
+
+@needs_client
+def test_parse_helper_streams_to_the_full_model(tmp_path: Path) -> None:
+    with imported(MEETING, tmp_path, "meeting_b") as package:
+        document = {
+            "users": [{"name": "Ada", "email": "ada@example.com", "twitter": "@ada"}],
+            "date": "2026-11-21",
+            "location": "Room 1",
+            "budget": None,
+            "deadline": "2026-12-01",
+        }
+        text = json.dumps(document)
+        stream = package.parse_meeting_info(text[i : i + 5] for i in range(0, len(text), 5))
+        snapshots = list(stream)
+        assert snapshots and isinstance(snapshots[-1], package.PartialMeetingInfo)
+        assert isinstance(stream.final, package.MeetingInfo)
+        assert stream.final.users[0].twitter == "@ada"
+        spec = package.MEETING_INFO_SPEC
+        assert spec.schema["title"] == "MeetingInfo"
+        assert spec.strict_schema is not None
+
+
+@pytest.mark.parametrize("name", ["naming", "render"])
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"schemastream.generator.{name}")
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

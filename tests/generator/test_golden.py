@@ -1,0 +1,100 @@
+"""Golden records: every case under tests/golden regenerates byte for byte, imports and builds.
+
+Regenerate them all with ``make models`` (``schemastream generate``, reading the
+targets in pyproject.toml), then review the diff.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from pydantic import BaseModel
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from _generated import GOLDEN, ROOT, golden_schema
+
+import schemastream.runtime
+from schemastream.generator import build
+
+CASES = sorted(path.parent.name for path in GOLDEN.glob("*/schema.*"))
+
+
+def package_dir(case: str) -> Path:
+    return GOLDEN / case / f"{case}_models"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_files_are_up_to_date(case: str) -> None:
+    files = build(golden_schema(case)).files
+    on_disk = {
+        path.name: path.read_text(encoding="utf-8") for path in package_dir(case).glob("*.py")
+    }
+    assert sorted(on_disk) == sorted(files), "run `make models`"
+    for name, text in files.items():
+        assert on_disk[name] == text, f"{case}/{name} is stale: run `make models`"
+
+
+def test_every_golden_case_and_the_example_are_pyproject_targets() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    targets = {(t["input"], t["output"]) for t in config["tool"]["schemastream"]["targets"]}
+    expected = {
+        (str(golden_schema(case).relative_to(ROOT)), str(package_dir(case).relative_to(ROOT)))
+        for case in CASES
+    }
+    expected.add(("examples/meeting/schema.json", "examples/meeting/meeting_models"))
+    assert expected <= targets
+    assert len(CASES) >= 11
+
+
+@pytest.fixture
+def golden_package(request: pytest.FixtureRequest) -> Iterator[ModuleType]:
+    case: str = request.param
+    name = f"{case}_models"
+    sys.path.insert(0, str(GOLDEN / case))
+    try:
+        yield importlib.import_module(name)
+    finally:
+        sys.path.remove(str(GOLDEN / case))
+        for module in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
+            del sys.modules[module]
+
+
+@pytest.mark.parametrize("golden_package", CASES, indirect=True)
+def test_every_golden_class_builds(golden_package: ModuleType) -> None:
+    # Schemas are built lazily (defer_build); force every one so forward refs are checked.
+    built = 0
+    for module_name in ("models", "partial"):
+        module = importlib.import_module(f"{golden_package.__name__}.{module_name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if (
+                issubclass(cls, BaseModel)
+                and cls.__module__ == module.__name__
+                and not cls.__name__.startswith("_")  # the deferred generic RootModel base
+            ):
+                cls.model_rebuild(force=True)
+                cls.model_json_schema()
+                built += 1
+    assert built >= 2
+    if hasattr(schemastream.runtime, "stream_structured"):
+        for name in golden_package.__all__:
+            assert getattr(golden_package, name) is not None
+
+
+def test_meeting_example_is_up_to_date() -> None:
+    example = ROOT / "examples" / "meeting"
+    files = build(example / "schema.json").files
+    for name, text in files.items():
+        on_disk = (example / "meeting_models" / name).read_text(encoding="utf-8")
+        assert on_disk == text, (
+            f"examples/meeting/meeting_models/{name} is stale: run `make models`"
+        )
