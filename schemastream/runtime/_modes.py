@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from openai.types import CompletionUsage
-from openai.types.responses import ResponseUsage
 from pydantic_core import from_json
 
 from ._errors import (
@@ -27,6 +25,9 @@ from ._errors import (
 )
 
 if TYPE_CHECKING:
+    from openai.types import CompletionUsage
+    from openai.types.responses import ResponseUsage
+
     from ._sse import DeltaReader
     from ._stream import StreamSpec
 
@@ -224,7 +225,7 @@ class ChatDeltas:
                 raise _server_error(data)
             usage = chunk.get("usage")
             if usage:
-                self.usage = CompletionUsage.model_construct(**usage)
+                self.usage = _chat_usage(usage)
             text: str | None = None
             for choice in chunk.get("choices") or ():
                 if choice.get("index", 0) != 0:
@@ -313,7 +314,17 @@ class ResponsesDeltas:
             raise _cut("a response.completed event")
 
 
+# openai's types load on first use: importing them costs a third of a second, and a
+# service that only parses text (parse_<name>) never needs them.
+def _chat_usage(usage: dict[str, Any]) -> CompletionUsage:
+    from openai.types import CompletionUsage
+
+    return CompletionUsage.model_construct(**usage)
+
+
 def _responses_usage(usage: dict[str, Any] | None) -> ResponseUsage | None:
+    from openai.types.responses import ResponseUsage
+
     return ResponseUsage.model_construct(**usage) if usage else None
 
 
@@ -358,7 +369,7 @@ def _read_completion(data: dict[str, Any], *, tool: bool) -> Body:
     choice = data["choices"][0]
     message = choice["message"]
     usage = data.get("usage")
-    body = Body("", usage=CompletionUsage.model_construct(**usage) if usage else None)
+    body = Body("", usage=_chat_usage(usage) if usage else None)
     if tool:
         calls = message.get("tool_calls") or ()
         if calls:

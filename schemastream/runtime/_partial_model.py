@@ -10,7 +10,7 @@ defaults to ``None`` (not seen yet), ``model_fields_set`` holds the keys receive
 
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 
 __all__ = ["PartialModel"]
 
@@ -34,29 +34,32 @@ class PartialModel(BaseModel):
     __stream_not_null__: ClassVar[frozenset[str]] = _EMPTY
     __stream_discriminators__: ClassVar[dict[str, str]] = {}
 
-    # Set by the snapshot builder on the instances it makes (see ``_snapshot``); an
-    # instance made by hand (None) counts every field it holds, and itself, as complete.
-    _complete: frozenset[str] | None = PrivateAttr(default=None)
-    _done: bool = PrivateAttr(default=True)
+    # The snapshot builder (``_shape.ModelShape``) records completion in the instance's
+    # ``__pydantic_private__`` as {"complete": frozenset, "done": bool}. Declared
+    # PrivateAttrs would cost every generated class a third more to create. An instance
+    # made by hand has none: every field it holds, and itself, count as complete.
 
     def is_complete(self, field: str | None = None) -> bool:
         """Whether ``field`` (a field name or alias) holds its final value.
 
         With no argument: whether the whole object is complete (closed in the JSON).
         """
+        state = self.__pydantic_private__
         if field is None:
-            return self._done
-        complete = self._complete
+            return True if state is None else bool(state["done"])
         name = _field_name(type(self), field)
-        if complete is None:
+        if state is None:
             return name in self.model_fields_set
-        return name in complete
+        return name in state["complete"]
 
     @property
     def completed_fields(self) -> frozenset[str]:
         """Names of the fields that hold their final value."""
-        complete = self._complete
-        return frozenset(self.model_fields_set) if complete is None else complete
+        state = self.__pydantic_private__
+        if state is None:
+            return frozenset(self.model_fields_set)
+        complete: frozenset[str] = state["complete"]
+        return complete
 
 
 def _field_name(cls: type[PartialModel], field: str) -> str:

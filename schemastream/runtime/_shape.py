@@ -270,7 +270,7 @@ class ModelShape(Shape):
         _set(obj, "__dict__", data)
         _set(obj, "__pydantic_fields_set__", fields_set)
         _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", {"_complete": complete, "_done": done})
+        _set(obj, "__pydantic_private__", {"complete": complete, "done": done})
         return obj
 
     def view(self, values: Any, key: Any, child: Any) -> Any:
