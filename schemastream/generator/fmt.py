@@ -25,6 +25,9 @@ _SETTINGS = (
     "src = []",
     "--config",
     "lint.isort.detect-same-package = false",
+    # One import statement per module in __init__.py's re-exports, not one per name.
+    "--config",
+    "lint.isort.combine-as-imports = true",
 )
 
 

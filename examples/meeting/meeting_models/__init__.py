@@ -12,35 +12,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         MeetingInfo as MeetingInfo,
-    )
-    from .models import (
         User as User,
     )
     from .partial import (
         PartialMeetingInfo as PartialMeetingInfo,
-    )
-    from .partial import (
         PartialUser as PartialUser,
     )
     from .stream import (
         MEETING_INFO_SPEC as MEETING_INFO_SPEC,
-    )
-    from .stream import (
         acreate_meeting_info as acreate_meeting_info,
-    )
-    from .stream import (
         aparse_meeting_info as aparse_meeting_info,
-    )
-    from .stream import (
         astream_meeting_info as astream_meeting_info,
-    )
-    from .stream import (
         create_meeting_info as create_meeting_info,
-    )
-    from .stream import (
         parse_meeting_info as parse_meeting_info,
-    )
-    from .stream import (
         stream_meeting_info as stream_meeting_info,
     )
 

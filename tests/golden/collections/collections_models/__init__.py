@@ -12,35 +12,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Inventory as Inventory,
-    )
-    from .models import (
         Location as Location,
     )
     from .partial import (
         PartialInventory as PartialInventory,
-    )
-    from .partial import (
         PartialLocation as PartialLocation,
     )
     from .stream import (
         INVENTORY_SPEC as INVENTORY_SPEC,
-    )
-    from .stream import (
         acreate_inventory as acreate_inventory,
-    )
-    from .stream import (
         aparse_inventory as aparse_inventory,
-    )
-    from .stream import (
         astream_inventory as astream_inventory,
-    )
-    from .stream import (
         create_inventory as create_inventory,
-    )
-    from .stream import (
         parse_inventory as parse_inventory,
-    )
-    from .stream import (
         stream_inventory as stream_inventory,
     )
 

@@ -12,14 +12,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Label as Label,
-    )
-    from .models import (
         Priority as Priority,
-    )
-    from .models import (
         Status as Status,
-    )
-    from .models import (
         Ticket as Ticket,
     )
     from .partial import (
@@ -27,23 +21,11 @@ if TYPE_CHECKING:
     )
     from .stream import (
         TICKET_SPEC as TICKET_SPEC,
-    )
-    from .stream import (
         acreate_ticket as acreate_ticket,
-    )
-    from .stream import (
         aparse_ticket as aparse_ticket,
-    )
-    from .stream import (
         astream_ticket as astream_ticket,
-    )
-    from .stream import (
         create_ticket as create_ticket,
-    )
-    from .stream import (
         parse_ticket as parse_ticket,
-    )
-    from .stream import (
         stream_ticket as stream_ticket,
     )
 

@@ -12,47 +12,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Album as Album,
-    )
-    from .models import (
         Book as Book,
-    )
-    from .models import (
         Catalog as Catalog,
-    )
-    from .models import (
         Item as Item,
     )
     from .partial import (
         PartialAlbum as PartialAlbum,
-    )
-    from .partial import (
         PartialBook as PartialBook,
-    )
-    from .partial import (
         PartialCatalog as PartialCatalog,
-    )
-    from .partial import (
         PartialItem as PartialItem,
     )
     from .stream import (
         CATALOG_SPEC as CATALOG_SPEC,
-    )
-    from .stream import (
         acreate_catalog as acreate_catalog,
-    )
-    from .stream import (
         aparse_catalog as aparse_catalog,
-    )
-    from .stream import (
         astream_catalog as astream_catalog,
-    )
-    from .stream import (
         create_catalog as create_catalog,
-    )
-    from .stream import (
         parse_catalog as parse_catalog,
-    )
-    from .stream import (
         stream_catalog as stream_catalog,
     )
 

@@ -12,47 +12,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Customer as Customer,
-    )
-    from .models import (
         LineItem as LineItem,
-    )
-    from .models import (
         Order as Order,
-    )
-    from .models import (
         ShippingAddress as ShippingAddress,
     )
     from .partial import (
         PartialCustomer as PartialCustomer,
-    )
-    from .partial import (
         PartialLineItem as PartialLineItem,
-    )
-    from .partial import (
         PartialOrder as PartialOrder,
-    )
-    from .partial import (
         PartialShippingAddress as PartialShippingAddress,
     )
     from .stream import (
         ORDER_SPEC as ORDER_SPEC,
-    )
-    from .stream import (
         acreate_order as acreate_order,
-    )
-    from .stream import (
         aparse_order as aparse_order,
-    )
-    from .stream import (
         astream_order as astream_order,
-    )
-    from .stream import (
         create_order as create_order,
-    )
-    from .stream import (
         parse_order as parse_order,
-    )
-    from .stream import (
         stream_order as stream_order,
     )
 

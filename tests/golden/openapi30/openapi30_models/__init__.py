@@ -12,113 +12,45 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Cat as Cat,
-    )
-    from .models import (
         Error as Error,
-    )
-    from .models import (
         Kind as Kind,
-    )
-    from .models import (
         Owner as Owner,
-    )
-    from .models import (
         Pet as Pet,
     )
     from .partial import (
         PartialCat as PartialCat,
-    )
-    from .partial import (
         PartialError as PartialError,
-    )
-    from .partial import (
         PartialOwner as PartialOwner,
-    )
-    from .partial import (
         PartialPet as PartialPet,
     )
     from .stream import (
         CAT_SPEC as CAT_SPEC,
-    )
-    from .stream import (
         ERROR_SPEC as ERROR_SPEC,
-    )
-    from .stream import (
         OWNER_SPEC as OWNER_SPEC,
-    )
-    from .stream import (
         PET_SPEC as PET_SPEC,
-    )
-    from .stream import (
         acreate_cat as acreate_cat,
-    )
-    from .stream import (
         acreate_error as acreate_error,
-    )
-    from .stream import (
         acreate_owner as acreate_owner,
-    )
-    from .stream import (
         acreate_pet as acreate_pet,
-    )
-    from .stream import (
         aparse_cat as aparse_cat,
-    )
-    from .stream import (
         aparse_error as aparse_error,
-    )
-    from .stream import (
         aparse_owner as aparse_owner,
-    )
-    from .stream import (
         aparse_pet as aparse_pet,
-    )
-    from .stream import (
         astream_cat as astream_cat,
-    )
-    from .stream import (
         astream_error as astream_error,
-    )
-    from .stream import (
         astream_owner as astream_owner,
-    )
-    from .stream import (
         astream_pet as astream_pet,
-    )
-    from .stream import (
         create_cat as create_cat,
-    )
-    from .stream import (
         create_error as create_error,
-    )
-    from .stream import (
         create_owner as create_owner,
-    )
-    from .stream import (
         create_pet as create_pet,
-    )
-    from .stream import (
         parse_cat as parse_cat,
-    )
-    from .stream import (
         parse_error as parse_error,
-    )
-    from .stream import (
         parse_owner as parse_owner,
-    )
-    from .stream import (
         parse_pet as parse_pet,
-    )
-    from .stream import (
         stream_cat as stream_cat,
-    )
-    from .stream import (
         stream_error as stream_error,
-    )
-    from .stream import (
         stream_owner as stream_owner,
-    )
-    from .stream import (
         stream_pet as stream_pet,
     )
 

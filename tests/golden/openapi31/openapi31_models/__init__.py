@@ -12,92 +12,38 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Role as Role,
-    )
-    from .models import (
         Step as Step,
-    )
-    from .models import (
         Task as Task,
-    )
-    from .models import (
         TaskList as TaskList,
-    )
-    from .models import (
         User as User,
     )
     from .partial import (
         PartialStep as PartialStep,
-    )
-    from .partial import (
         PartialTask as PartialTask,
-    )
-    from .partial import (
         PartialTaskList as PartialTaskList,
-    )
-    from .partial import (
         PartialUser as PartialUser,
     )
     from .stream import (
         STEP_SPEC as STEP_SPEC,
-    )
-    from .stream import (
         TASK_SPEC as TASK_SPEC,
-    )
-    from .stream import (
         USER_SPEC as USER_SPEC,
-    )
-    from .stream import (
         acreate_step as acreate_step,
-    )
-    from .stream import (
         acreate_task as acreate_task,
-    )
-    from .stream import (
         acreate_user as acreate_user,
-    )
-    from .stream import (
         aparse_step as aparse_step,
-    )
-    from .stream import (
         aparse_task as aparse_task,
-    )
-    from .stream import (
         aparse_user as aparse_user,
-    )
-    from .stream import (
         astream_step as astream_step,
-    )
-    from .stream import (
         astream_task as astream_task,
-    )
-    from .stream import (
         astream_user as astream_user,
-    )
-    from .stream import (
         create_step as create_step,
-    )
-    from .stream import (
         create_task as create_task,
-    )
-    from .stream import (
         create_user as create_user,
-    )
-    from .stream import (
         parse_step as parse_step,
-    )
-    from .stream import (
         parse_task as parse_task,
-    )
-    from .stream import (
         parse_user as parse_user,
-    )
-    from .stream import (
         stream_step as stream_step,
-    )
-    from .stream import (
         stream_task as stream_task,
-    )
-    from .stream import (
         stream_user as stream_user,
     )
 

@@ -12,47 +12,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Author as Author,
-    )
-    from .models import (
         Comment as Comment,
-    )
-    from .models import (
         Node as Node,
-    )
-    from .models import (
         Tree as Tree,
     )
     from .partial import (
         PartialAuthor as PartialAuthor,
-    )
-    from .partial import (
         PartialComment as PartialComment,
-    )
-    from .partial import (
         PartialNode as PartialNode,
-    )
-    from .partial import (
         PartialTree as PartialTree,
     )
     from .stream import (
         TREE_SPEC as TREE_SPEC,
-    )
-    from .stream import (
         acreate_tree as acreate_tree,
-    )
-    from .stream import (
         aparse_tree as aparse_tree,
-    )
-    from .stream import (
         astream_tree as astream_tree,
-    )
-    from .stream import (
         create_tree as create_tree,
-    )
-    from .stream import (
         parse_tree as parse_tree,
-    )
-    from .stream import (
         stream_tree as stream_tree,
     )
 

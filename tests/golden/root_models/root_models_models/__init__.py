@@ -12,26 +12,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Event as Event,
-    )
-    from .models import (
         Events as Events,
-    )
-    from .models import (
         Score as Score,
-    )
-    from .models import (
         Tags as Tags,
     )
     from .partial import (
         PartialEvent as PartialEvent,
-    )
-    from .partial import (
         PartialEvents as PartialEvents,
-    )
-    from .partial import (
         PartialScore as PartialScore,
-    )
-    from .partial import (
         PartialTags as PartialTags,
     )
 

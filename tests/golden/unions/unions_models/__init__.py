@@ -12,59 +12,27 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Cat as Cat,
-    )
-    from .models import (
         Dog as Dog,
-    )
-    from .models import (
         Person as Person,
-    )
-    from .models import (
         Pets as Pets,
-    )
-    from .models import (
         Robot as Robot,
-    )
-    from .models import (
         Zoo as Zoo,
     )
     from .partial import (
         PartialCat as PartialCat,
-    )
-    from .partial import (
         PartialDog as PartialDog,
-    )
-    from .partial import (
         PartialPerson as PartialPerson,
-    )
-    from .partial import (
         PartialPets as PartialPets,
-    )
-    from .partial import (
         PartialRobot as PartialRobot,
-    )
-    from .partial import (
         PartialZoo as PartialZoo,
     )
     from .stream import (
         ZOO_SPEC as ZOO_SPEC,
-    )
-    from .stream import (
         acreate_zoo as acreate_zoo,
-    )
-    from .stream import (
         aparse_zoo as aparse_zoo,
-    )
-    from .stream import (
         astream_zoo as astream_zoo,
-    )
-    from .stream import (
         create_zoo as create_zoo,
-    )
-    from .stream import (
         parse_zoo as parse_zoo,
-    )
-    from .stream import (
         stream_zoo as stream_zoo,
     )
 

@@ -12,41 +12,21 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Article as Article,
-    )
-    from .models import (
         Section as Section,
-    )
-    from .models import (
         Summary as Summary,
     )
     from .partial import (
         PartialArticle as PartialArticle,
-    )
-    from .partial import (
         PartialSection as PartialSection,
-    )
-    from .partial import (
         PartialSummary as PartialSummary,
     )
     from .stream import (
         ARTICLE_SPEC as ARTICLE_SPEC,
-    )
-    from .stream import (
         acreate_article as acreate_article,
-    )
-    from .stream import (
         aparse_article as aparse_article,
-    )
-    from .stream import (
         astream_article as astream_article,
-    )
-    from .stream import (
         create_article as create_article,
-    )
-    from .stream import (
         parse_article as parse_article,
-    )
-    from .stream import (
         stream_article as stream_article,
     )
 

@@ -12,38 +12,20 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .models import (
         Ingredient as Ingredient,
-    )
-    from .models import (
         Recipe as Recipe,
-    )
-    from .models import (
         Unit as Unit,
     )
     from .partial import (
         PartialIngredient as PartialIngredient,
-    )
-    from .partial import (
         PartialRecipe as PartialRecipe,
     )
     from .stream import (
         RECIPE_SPEC as RECIPE_SPEC,
-    )
-    from .stream import (
         acreate_recipe as acreate_recipe,
-    )
-    from .stream import (
         aparse_recipe as aparse_recipe,
-    )
-    from .stream import (
         astream_recipe as astream_recipe,
-    )
-    from .stream import (
         create_recipe as create_recipe,
-    )
-    from .stream import (
         parse_recipe as parse_recipe,
-    )
-    from .stream import (
         stream_recipe as stream_recipe,
     )
 
