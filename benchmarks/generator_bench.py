@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "openai-openapi.json"
+CORPUS = ROOT / "tests" / "corpus" / "openai-openapi.json"
 DOCS = ROOT / "docs" / "benchmarks-generator.md"
 GENERATION_TARGET = 1.5  # ours at most 1.5x datamodel-codegen's generation time
 IMPORT_TARGET = 1.0  # ours no slower to import than datamodel-codegen's module

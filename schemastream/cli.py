@@ -107,9 +107,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # Build-time dependencies (datamodel-code-generator, jinja2, ruff) load only here.
-    from .generator import GenerateOptions, GeneratorError, build
-    from .generator.config import find_pyproject, load_targets
-    from .generator.writer import stale_files, write_files
+    try:
+        from .generator import GenerateOptions, GeneratorError, build
+        from .generator.config import find_pyproject, load_targets
+        from .generator.writer import stale_files, write_files
+    except ImportError as exc:
+        print(
+            f"schemastream: error: the generator needs its build-time dependencies ({exc.name} "
+            "is missing): pip install 'schemastream[codegen]'",
+            file=sys.stderr,
+        )
+        return 2
 
     source: Path | None = args.input
     output: Path | None = args.output

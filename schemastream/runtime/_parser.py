@@ -24,10 +24,11 @@ from ._shape import (
     OBJECT,
     STRING,
     Invalid,
-    ModelShape,
     PendingObject,
     RootShape,
     Shape,
+    Wrap,
+    chain,
     convert_any,
     shape_for,
 )
@@ -85,9 +86,7 @@ class _Frame:
         "wrap",
     )
 
-    def __init__(
-        self, is_obj: bool, shape: Any, wrap: RootShape | None, done: bool, drop: bool
-    ) -> None:
+    def __init__(self, is_obj: bool, shape: Any, wrap: Wrap | None, done: bool, drop: bool) -> None:
         self.is_obj = is_obj
         self.shape = shape
         self.values = shape.new(is_obj)
@@ -148,7 +147,7 @@ class SnapshotParser:
         self._end = -1
         # the token in progress
         self._cur: Shape | None = None
-        self._cur_wrap: RootShape | None = None
+        self._cur_wrap: Wrap | None = None
         self._tok = ""
         self._str: list[str] = []
         self._str_key = False
@@ -327,14 +326,14 @@ class SnapshotParser:
     def _resolve(self, kind: str) -> None:
         """Pick the concrete shape for the value starting now (None: the value is dropped)."""
         shape = self._next
-        wrap = None
+        wrap: Wrap | None = None
         if shape is not None:
             while isinstance(shape, RootShape):
-                wrap = shape
+                wrap = chain(shape, wrap)
                 shape = shape.inner
             shape = shape.resolve(kind) if kind != NULL else shape
             while isinstance(shape, RootShape):
-                wrap = shape
+                wrap = chain(shape, wrap)
                 shape = shape.inner.resolve(kind) if kind != NULL else shape.inner
         self._cur = shape
         self._cur_wrap = wrap
@@ -376,12 +375,10 @@ class SnapshotParser:
                     value = convert_any(chosen, frame.values)
                 except Invalid:
                     value = NOTHING
-                wrap = None
             else:
                 value = shape.finish(frame.values)
-                wrap = frame.wrap
-            if wrap is not None and value is not NOTHING:
-                value = wrap.wrap(value)
+            if frame.wrap is not None and value is not NOTHING:
+                value = frame.wrap.wrap(value)
         # A child shown before and unchanged since: its completion is not a visible change.
         changed = frame.hidden or frame.changed or frame.view is NOTHING
         self._add(value, changed, offset + 1)
@@ -431,9 +428,11 @@ class SnapshotParser:
 
     def _decide(self, frame: _Frame, chosen: Shape) -> None:
         """Resolve an undecided union object: convert what arrived so far, then show it."""
-        wrap = chosen if isinstance(chosen, RootShape) else None
-        model = chosen.inner if isinstance(chosen, RootShape) else chosen
-        assert isinstance(model, ModelShape)
+        wrap = frame.wrap
+        model: Any = chosen  # a container shape: a model, a map or free-form JSON
+        while isinstance(model, RootShape):
+            wrap = chain(model, wrap)
+            model = model.inner
         plain = frame.values
         values = model.new(True)
         for key, item in plain.items():

@@ -31,6 +31,9 @@ __all__ = [
     "Shape",
     "StrShape",
     "UnionShape",
+    "Wrap",
+    "WrapChain",
+    "chain",
     "convert_any",
     "shape_for",
 ]
@@ -273,9 +276,14 @@ class ModelShape(Shape):
         _set(obj, "__pydantic_private__", {"complete": complete, "done": done})
         return obj
 
+    def _held_back(self, values: _ModelValues) -> bool:
+        """``x-stream: not-null``: a field still without a value (absent, or JSON null)."""
+        data = values.data
+        return any(name not in values.complete or data[name] is None for name in self.not_null)
+
     def view(self, values: Any, key: Any, child: Any) -> Any:
         complete = values.complete
-        if self.not_null and not self.not_null <= complete:
+        if self.not_null and self._held_back(values):
             return NOTHING
         data = values.data.copy()
         fields_set = set(complete)
@@ -286,7 +294,7 @@ class ModelShape(Shape):
 
     def finish(self, values: Any) -> Any:
         complete = values.complete
-        if self.not_null and not self.not_null <= complete:
+        if self.not_null and self._held_back(values):
             return NOTHING
         # The object is closed: its dict is never written again, so it needs no copy.
         return self._make(values.data, set(complete), self.all_fields, True)
@@ -328,6 +336,27 @@ class RootShape(Shape):
 
     def convert(self, value: Any) -> Any:
         return self.wrap(convert_any(self.inner, value))
+
+
+class WrapChain:
+    """Root models around root models: the innermost wraps first."""
+
+    __slots__ = ("inner", "outer")
+
+    def __init__(self, inner: Wrap, outer: Wrap) -> None:
+        self.inner = inner
+        self.outer = outer
+
+    def wrap(self, value: Any) -> Any:
+        return self.outer.wrap(self.inner.wrap(value))
+
+
+Wrap = RootShape | WrapChain
+
+
+def chain(inner: Wrap, outer: Wrap | None) -> Wrap:
+    """``inner`` wrapped, then ``outer`` (when there is one)."""
+    return inner if outer is None else WrapChain(inner, outer)
 
 
 class UnionShape(Shape):
@@ -379,11 +408,11 @@ class PendingObject(AnyShape):
         return key, ANY, False
 
     def decide_by_key(self, key: str) -> Shape | None:
-        if key == self.union.discriminator:
-            return None
-        keep = [c for c in self.candidates if key in _model(c).keys]
+        keep = [c for c in self.candidates if key in _keys(c)]
         if keep:
             self.candidates = keep
+        if self.union.discriminator is not None:
+            return None  # pydantic decides by the tag alone: so do we, never by keys
         return self.candidates[0] if len(self.candidates) == 1 else None
 
     def decide_by_tag(self, tag: Any) -> Shape | None:
@@ -392,9 +421,12 @@ class PendingObject(AnyShape):
         return self.union.tag_map().get(tag)
 
     def decide_at_end(self, fields: dict[str, Any]) -> Shape:
+        tag = fields.get(self.union.discriminator) if self.union.discriminator else None
+        if tag is not None and tag.__hash__ is not None and tag in self.union.tag_map():
+            return self.union.tag_map()[tag]
         seen = set(fields)
         for candidate in self.candidates:
-            if seen <= _model(candidate).keys:
+            if _keys(candidate) >= seen:
                 return candidate
         return self.candidates[0]
 
@@ -403,10 +435,22 @@ def _inner(shape: Shape) -> Shape:
     return shape.inner if isinstance(shape, RootShape) else shape
 
 
-def _model(shape: Shape) -> ModelShape:
+class _AnyKey(frozenset[str]):
+    """The key set of a map or free-form object: it holds every key."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __ge__(self, other: object) -> bool:
+        return True
+
+
+_ANY_KEY = _AnyKey()
+
+
+def _keys(shape: Shape) -> frozenset[str]:
     inner = _inner(shape)
-    assert isinstance(inner, ModelShape)
-    return inner
+    return inner.keys if isinstance(inner, ModelShape) else _ANY_KEY
 
 
 def _kind_of(value: Any) -> str:
@@ -514,7 +558,8 @@ def shape_for(cls: type[BaseModel] | None) -> Shape:
         root = RootShape(cls)
         _cache[cls] = root
         hints = _hints(cls)
-        root.inner = _compile(hints.get("root", Any), None, False)
+        discriminators: dict[str, str] = getattr(cls, "__stream_discriminators__", {})
+        root.inner = _compile(hints.get("root", Any), discriminators.get("root"), False)
         return root
     model = ModelShape(cls)
     _cache[cls] = model  # before compiling fields: recursive models refer to themselves

@@ -8,6 +8,7 @@ the whole text once against the full model.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
-from ._errors import FinalValidationError, IncompleteJSONError, StreamError
+from ._errors import FinalValidationError, StreamError
 from ._parser import SnapshotParser
 
 __all__ = [
@@ -122,6 +123,7 @@ class _StreamCore(Generic[P, F]):
         self._final: F | None = None
         self._error: StreamError | None = None
         self._finished = False
+        self._closed = False
         self.attempts = 1
         self.usage: Any = None
 
@@ -189,10 +191,17 @@ class _StreamCore(Generic[P, F]):
         if self._error is not None:
             raise self._error
         if self._final is None:
-            raise IncompleteJSONError(
-                "the stream has not finished", text=self.text, snapshot=self.snapshot
+            # A usage error, not a broken stream: nothing was lost, nothing is missing.
+            raise RuntimeError(
+                "the stream has not been read to its end: iterate it (or use "
+                "`await stream.get_final()`) before reading .final"
             )
         return self._final
+
+    def _closed_early(self) -> RuntimeError:
+        return RuntimeError(
+            "the stream was closed before it finished; what arrived is in .text and .snapshot"
+        )
 
 
 class PartialStream(_StreamCore[P, F]):
@@ -268,6 +277,8 @@ class PartialStream(_StreamCore[P, F]):
     @property
     def final(self) -> F:
         """The full model, validated once; consumes the rest of the stream if needed."""
+        if self._closed and not self._finished:
+            raise self._closed_early()
         if not self._finished:
             for _ in self:
                 pass
@@ -275,7 +286,13 @@ class PartialStream(_StreamCore[P, F]):
 
     def close(self) -> None:
         """Close the underlying HTTP response (if any) at once."""
+        self._closed = True
         self._close_source()
+
+    def __del__(self) -> None:
+        # Dropped before (or without) iterating: hang up now, not when the GC gets to it.
+        with contextlib.suppress(Exception):
+            self._close_source()
 
     def _close_source(self) -> None:
         close = getattr(self._source, "close", None)
@@ -342,11 +359,11 @@ class AsyncPartialStream(_StreamCore[P, F]):
                     return
                 if self._retry is None or self.attempts > self._max_retries:
                     raise self._fill(outcome) from outcome.__cause__
-                await self.aclose()
+                await self._close_source()
                 self._source = await self._retry(self._parser.text, outcome)
                 self._restart()
         finally:
-            await self.aclose()
+            await self._close_source()
 
     @property
     def final(self) -> F:
@@ -355,6 +372,8 @@ class AsyncPartialStream(_StreamCore[P, F]):
 
     async def get_final(self) -> F:
         """The full model, validated once; consumes the rest of the stream if needed."""
+        if self._closed and not self._finished:
+            raise self._closed_early()
         if not self._finished:
             async for _ in self:
                 pass
@@ -362,6 +381,10 @@ class AsyncPartialStream(_StreamCore[P, F]):
 
     async def aclose(self) -> None:
         """Close the underlying HTTP response (if any) at once."""
+        self._closed = True
+        await self._close_source()
+
+    async def _close_source(self) -> None:
         aclose = getattr(self._source, "aclose", None)
         if aclose is not None:
             await aclose()

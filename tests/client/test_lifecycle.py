@@ -49,6 +49,26 @@ def test_dropping_the_iterator_hangs_up(server: ReplayServer, client: OpenAI) ->
     assert server.wait_for_disconnect(2.0)
 
 
+def test_dropping_a_stream_never_iterated_hangs_up(server: ReplayServer, client: OpenAI) -> None:
+    server.enqueue(SLOW)
+    stream = stream_structured(TEAM_SPEC, client, messages=MESSAGES, model="m")
+    del stream
+    gc.collect()
+    assert server.wait_for_disconnect(2.0)
+
+
+def test_final_after_an_early_close_says_the_stream_was_closed(
+    server: ReplayServer, client: OpenAI
+) -> None:
+    server.enqueue(SLOW)
+    stream = stream_structured(TEAM_SPEC, client, messages=MESSAGES, model="m")
+    next(iter(stream))
+    stream.close()
+    with pytest.raises(RuntimeError, match="closed before it finished"):
+        _ = stream.final
+    assert stream.text
+
+
 def test_the_connection_is_reused_after_a_complete_stream(
     server: ReplayServer, client: OpenAI
 ) -> None:

@@ -142,3 +142,21 @@ def test_stream_model_is_openapi_only(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     assert code == 2 and "OpenAPI" in err
     assert json.loads(MEETING.read_text())["title"] == "MeetingInfo"
+
+
+def test_generate_without_the_codegen_extra_says_what_to_install(tmp_path: Path) -> None:
+    script = tmp_path / "blocked.py"
+    script.write_text(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'datamodel_code_generator':\n"
+        "            raise ImportError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from schemastream.cli import main\n"
+        f"raise SystemExit(main(['generate', 'schema.json', '--output', {str(tmp_path)!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "pip install 'schemastream[codegen]'" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -21,7 +21,7 @@ from pydantic import BaseModel, RootModel
 from schemastream.generator import generate
 from schemastream.runtime import PartialModel, PartialStream, StreamSpec
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "openai-openapi.json"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "openai-openapi.json"
 PACKAGE = "openai_corpus_models"
 
 CONTENT = 'The meeting is on Tuesday at 10:00 in room "Ada", \\ bring a laptop. \u00e9\u2028'

@@ -12,7 +12,7 @@ from schemastream.generator.errors import GeneratorError
 from schemastream.generator.loader import load_document
 from schemastream.generator.strict import model_schema, strict_schema
 
-CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "openai-openapi.json"
+CORPUS = Path(__file__).parents[1] / "corpus" / "openai-openapi.json"
 
 # --------------------------------------------------------------------------------------
 # An independent checker of OpenAI Structured Outputs' strict-mode rules, written from the

@@ -147,3 +147,47 @@ class PartialTagged(PartialModel):
 
     tags: PartialTags | None = None
     done_tags: list[str] | None = None
+
+
+# Root model around a discriminated union (the form the generator emits), and a union of
+# a model and a map.
+class Cat(BaseModel):
+    pet_type: Literal["cat"] = Field(alias="petType")
+    lives: int = 9
+
+
+class Dog(BaseModel):
+    pet_type: Literal["dog"] = Field(alias="petType")
+    good: bool = True
+
+
+class Pet(RootModel[Annotated[Cat | Dog, Field(discriminator="pet_type")]]):
+    pass
+
+
+class Shelter(BaseModel):
+    pets: list[Pet]
+    extra: Cat | dict[str, int] | None = None
+    owner: User | None = None
+
+
+class PartialCat(PartialModel):
+    pet_type: Literal["cat"] | None = Field(default=None, alias="petType")
+    lives: int | None = None
+
+
+class PartialDog(PartialModel):
+    pet_type: Literal["dog"] | None = Field(default=None, alias="petType")
+    good: bool | None = None
+
+
+class PartialPet(RootModel[PartialCat | PartialDog | None]):
+    __stream_discriminators__: ClassVar[dict[str, str]] = {"root": "petType"}
+
+    root: PartialCat | PartialDog | None = None
+
+
+class PartialShelter(PartialModel):
+    pets: list[PartialPet] | None = None
+    extra: PartialCat | dict[str, int] | None = None
+    owner: PartialUser | None = None

@@ -19,16 +19,21 @@ from .models import (
     Meeting,
     Node,
     PartialBreak,
+    PartialCat,
     PartialCircle,
+    PartialDog,
     PartialDrawing,
     PartialMeeting,
     PartialNode,
+    PartialPet,
+    PartialShelter,
     PartialSquare,
     PartialTagged,
     PartialTags,
     PartialTalk,
     PartialUser,
     Role,
+    Shelter,
     Tagged,
 )
 
@@ -152,11 +157,11 @@ def test_finished_subtrees_are_shared_by_identity() -> None:
     assert all(s.users is with_agenda[0].users for s in with_agenda)
 
 
-def test_discriminated_union_resolves_by_tag_or_by_a_key_only_one_variant_has() -> None:
+def test_discriminated_union_resolves_by_its_tag_even_when_the_tag_comes_last() -> None:
     snapshots, _ = _stream(json.dumps(MEETING), [1])
     breaks = [s.agenda[1] for s in snapshots if s.agenda and len(s.agenda) > 1]
     assert all(isinstance(b, PartialBreak) for b in breaks)
-    assert breaks[0].model_fields_set == set(), "decided by 'minutes', shown before its value"
+    assert breaks[0].minutes == 15, "held back until the tag decided it, then shown whole"
     talks = [s.agenda[0] for s in snapshots if s.agenda]
     assert all(isinstance(t, PartialTalk) for t in talks)
 
@@ -232,3 +237,30 @@ def test_sibling_unions_in_one_list_do_not_share_state() -> None:
     parser.feed(json.dumps(doc))
     shapes = parser.finish().shapes
     assert isinstance(shapes[0], PartialSquare) and isinstance(shapes[1], PartialCircle)
+
+
+def test_root_model_around_a_discriminated_union_keeps_its_wrapper_and_tag() -> None:
+    doc = {"pets": [{"lives": 3, "petType": "dog"}, {"petType": "cat", "lives": 7}]}
+    stream = PartialStream(PartialShelter, Shelter, chunked(json.dumps(doc), [3]))
+    for snap in stream:
+        for pet in snap.pets or []:
+            assert isinstance(pet, PartialPet)
+            assert isinstance(pet.root, (PartialCat, PartialDog))
+    last = stream.snapshot
+    assert last is not None and last.pets is not None
+    assert [type(p.root).__name__ for p in last.pets] == ["PartialDog", "PartialCat"]
+    assert [type(p.root).__name__ for p in stream.final.pets] == ["Dog", "Cat"]
+
+
+def test_a_union_of_a_model_and_a_map_decides_without_crashing() -> None:
+    parser = SnapshotParser(PartialShelter)
+    parser.feed('{"pets": [], "extra": {"zzz": 5}}')
+    assert parser.finish().extra == {"zzz": 5}
+
+
+def test_not_null_is_not_satisfied_by_json_null() -> None:
+    parser = SnapshotParser(PartialShelter)
+    parser.feed('{"owner": {"id": null, "name": "N"')
+    assert parser.value.owner is None
+    parser.feed("}}")
+    assert parser.finish().owner is None
