@@ -7,6 +7,7 @@
 | ``dict[str,T]`` | ``dict[str, P(T)]``             |
 | ``A | B``       | ``P(A) | P(B)``                 |
 | ``str``, enum, ``Literal``, other atomic | the same type |
+| ``Any`` (free-form JSON) | ``pydantic.JsonValue``   |
 
 A field's partial annotation is ``P(T) | None`` (``None`` = not seen yet); the
 ``| None`` is added once, at the field, never inside containers.
@@ -61,7 +62,14 @@ def partial_type(full: TypeSpec) -> TypeSpec:
         return DictType(partial_type(full.value))
     if isinstance(full, UnionType):
         return union([partial_type(member) for member in full.members])
+    if full == _ANY:
+        # Free-form JSON: say so to the type checker instead of giving up with Any.
+        return _JSON_VALUE
     return full
+
+
+_ANY = ScalarType("Any", "typing")
+_JSON_VALUE = ScalarType("JsonValue", "pydantic")
 
 
 def partial_names(spec: TypeSpec) -> set[str]:

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from pydantic import BaseModel
 
+from ._compile import shape_for
 from ._errors import IncompleteJSONError, JSONParseError, LimitExceededError
 from ._shape import (
     ANY,
@@ -30,7 +31,6 @@ from ._shape import (
     Wrap,
     chain,
     convert_any,
-    shape_for,
 )
 
 __all__ = [

@@ -264,3 +264,22 @@ def test_not_null_is_not_satisfied_by_json_null() -> None:
     assert parser.value.owner is None
     parser.feed("}}")
     assert parser.finish().owner is None
+
+
+def test_free_form_json_values_stream_as_plain_json() -> None:
+    from pydantic import BaseModel, JsonValue
+
+    from schemastream.runtime import PartialModel
+
+    class Event(BaseModel):
+        data: dict[str, JsonValue]
+
+    class PartialEvent(PartialModel):
+        data: dict[str, JsonValue] | None = None
+
+    text = '{"data": {"a": [1, {"b": "xyz"}], "c": null}}'
+    snapshots = [
+        s.model_dump(exclude_unset=True) for s in PartialStream(PartialEvent, Event, list(text))
+    ]
+    assert {"data": {"a": [1, {"b": "xy"}]}} in snapshots
+    assert snapshots[-1] == json.loads(text)
