@@ -183,6 +183,19 @@ class _StreamCore(Generic[P, F]):
         self._finished = True
         return model
 
+    def _end_of_attempt(self, source: object, can_retry: bool) -> FinalValidationError | None:
+        """After a source ran out: None when the model is valid, else the failure to retry.
+
+        Raises the failure when no retry is left.
+        """
+        self.usage = getattr(source, "usage", None)
+        outcome = self._validate()
+        if not isinstance(outcome, FinalValidationError):
+            return None
+        if not can_retry or self.attempts > self._max_retries:
+            raise self._fill(outcome) from outcome.__cause__
+        return outcome
+
     def _restart(self) -> None:
         self.attempts += 1
         self._parser = SnapshotParser(self._partial, **self._limits)
@@ -262,14 +275,12 @@ class PartialStream(_StreamCore[P, F]):
                 except StreamError as exc:
                     self._fill(exc)
                     raise
-                self.usage = getattr(self._source, "usage", None)
-                outcome = self._validate()
-                if not isinstance(outcome, FinalValidationError):
+                retry = self._retry
+                failure = self._end_of_attempt(self._source, retry is not None)
+                if failure is None or retry is None:
                     return
-                if self._retry is None or self.attempts > self._max_retries:
-                    raise self._fill(outcome) from outcome.__cause__
                 self._close_source()
-                self._source = self._retry(self._parser.text, outcome)
+                self._source = retry(self._parser.text, failure)
                 self._restart()
         finally:
             self._close_source()
@@ -353,14 +364,12 @@ class AsyncPartialStream(_StreamCore[P, F]):
                 except StreamError as exc:
                     self._fill(exc)
                     raise
-                self.usage = getattr(self._source, "usage", None)
-                outcome = self._validate()
-                if not isinstance(outcome, FinalValidationError):
+                retry = self._retry
+                failure = self._end_of_attempt(self._source, retry is not None)
+                if failure is None or retry is None:
                     return
-                if self._retry is None or self.attempts > self._max_retries:
-                    raise self._fill(outcome) from outcome.__cause__
                 await self._close_source()
-                self._source = await self._retry(self._parser.text, outcome)
+                self._source = await retry(self._parser.text, failure)
                 self._restart()
         finally:
             await self._close_source()
