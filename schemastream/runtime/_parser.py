@@ -133,13 +133,18 @@ class SnapshotParser:
         ]
         self._max_depth = max_depth
         self._max_size = max_size
-        self._stack: list[_Frame] = []
-        self._hidden_from = 1 << 62
-        self._state = _PROSE if tolerant else _VALUE
-        self._next: Shape | None = self._shape
-        self._next_done = False
         self._parts: list[str] = []
         self._size = 0
+        self._shown_before_rescan: Any = None
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget the value (not the text): the state before the first bracket."""
+        self._stack: list[_Frame] = []
+        self._hidden_from = 1 << 62
+        self._state = _PROSE if self._tolerant else _VALUE
+        self._next: Shape | None = self._shape
+        self._next_done = False
         self._base = 0
         self._value: Any = None
         self._complete = False
@@ -197,6 +202,43 @@ class SnapshotParser:
             raise LimitExceededError(
                 "max_size", self._max_size, text=self.text, offset=self._max_size
             )
+        if not self._tolerant:
+            return self._scan(chunk, base)
+        try:
+            changed = self._scan(chunk, base)
+        except JSONParseError:
+            if self._complete or self._start < 0:
+                raise
+            changed = self._rescan()
+        shown = self._shown_before_rescan
+        if changed and shown is not None:
+            if self._value == shown:
+                return False  # the false start showed this already: no duplicate
+            self._shown_before_rescan = None
+        return changed
+
+    def _rescan(self) -> bool:
+        """Tolerant mode: what looked like the value was prose ("{as requested}").
+
+        Look again from just after the bracket it started at; the text is kept, so
+        nothing is lost, and each retry starts further on.
+        """
+        text = self.text
+        if self._value is not None:
+            self._shown_before_rescan = self._value
+        while True:
+            start = self._start + 1
+            self._reset()
+            try:
+                changed = self._scan(text[start:], start)
+            except JSONParseError:
+                if self._complete or self._start < 0:
+                    raise
+                continue
+            return changed and self._value is not None
+
+    def _scan(self, chunk: str, base: int) -> bool:
+        n = len(chunk)
         self._base = base
         self._emit = False
         # The common case: the whole chunk is more of the current string.

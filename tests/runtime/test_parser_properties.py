@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -181,7 +182,15 @@ def test_rfc_8259_rejections() -> None:
 @settings(max_examples=100, deadline=None)
 @given(
     value=st.dictionaries(json_text, json_values, max_size=4),
-    before=st.sampled_from(["", "Sure:\n```json\n", "Here you go: "]),
+    before=st.sampled_from(
+        [
+            "",
+            "Sure:\n```json\n",
+            "Here you go: ",
+            "Here it is {as requested}:\n```json\n",
+            "Use [brackets] and {braces}, like {this: 1}: ",
+        ]
+    ),
     after=st.sampled_from(["", "\n```", "\n```\nAnything else? {not json"]),
     sizes=chunk_sizes,
 )
@@ -190,10 +199,14 @@ def test_tolerant_mode_finds_the_value_inside_prose_and_fences(
 ) -> None:
     inner = json.dumps(value)
     parser = SnapshotParser(tolerant=True)
+    snapshots = []
     for chunk in chunked(before + inner + after, sizes):
-        parser.feed(chunk)
+        if parser.feed(chunk):
+            snapshots.append(parser.value)
     assert parser.finish() == value
     assert parser.json_text == inner
+    for previous, current in itertools.pairwise(snapshots):
+        assert previous != current
 
 
 def test_async_parse_partial_matches_the_sync_one() -> None:
