@@ -103,12 +103,12 @@ class _BodySource:
             yield text
 
 
-class _SyncCall(_Conversation):
-    """Requests through a sync client: ``open`` streams, ``fetch`` does not."""
+class _Call(_Conversation):
+    """The client a conversation's requests go through, sync or async."""
 
     def __init__(
         self,
-        client: OpenAI,
+        client: OpenAI | AsyncOpenAI,
         spec: StreamSpec[Any, Any],
         mode: str,
         messages: Iterable[ChatCompletionMessageParam],
@@ -121,6 +121,10 @@ class _SyncCall(_Conversation):
 
     def _resource(self) -> Any:
         return self.client.responses if self.mode == "responses" else self.client.chat.completions
+
+
+class _SyncCall(_Call):
+    """Requests through a sync client: ``open`` streams, ``fetch`` does not."""
 
     def open(self) -> SSETextSource:
         manager = self._resource().with_streaming_response.create(**self.params(stream=True))
@@ -148,24 +152,8 @@ class _SyncCall(_Conversation):
         return self.fetch()
 
 
-class _AsyncCall(_Conversation):
+class _AsyncCall(_Call):
     """Requests through an async client: ``open`` streams, ``fetch`` does not."""
-
-    def __init__(
-        self,
-        client: AsyncOpenAI,
-        spec: StreamSpec[Any, Any],
-        mode: str,
-        messages: Iterable[ChatCompletionMessageParam],
-        model: str,
-        extra: dict[str, Any],
-    ) -> None:
-        super().__init__(spec, mode, messages, model, extra)
-        self.client = client
-        self._reader: ChatDeltas | ResponsesDeltas | None = None
-
-    def _resource(self) -> Any:
-        return self.client.responses if self.mode == "responses" else self.client.chat.completions
 
     async def open(self) -> AsyncSSETextSource:
         manager = self._resource().with_streaming_response.create(**self.params(stream=True))
