@@ -74,13 +74,15 @@ def _excerpt(text: str, offset: int, width: int = 24) -> str:
 class JSONParseError(StreamError):
     """The text is not JSON. ``offset`` is 0-based; ``line`` and ``column`` are 1-based."""
 
+    _what = "invalid JSON"
+
     def __init__(self, reason: str, *, text: str, offset: int, snapshot: Any = None) -> None:
         self.reason = reason
         self.offset = offset
         self.line, self.column = _position(text, offset)
         self.excerpt = _excerpt(text, offset)
         message = (
-            f"invalid JSON at line {self.line}, column {self.column} (offset {offset}): "
+            f"{self._what} at line {self.line}, column {self.column} (offset {offset}): "
             f"{reason}; near {self.excerpt}"
         )
         super().__init__(message, text=text, snapshot=snapshot)
@@ -89,12 +91,21 @@ class JSONParseError(StreamError):
 class LimitExceededError(JSONParseError):
     """The document went past a configured limit (``max_depth`` or ``max_size``)."""
 
+    _what = "limit exceeded"
+
     def __init__(
-        self, limit: str, value: int, *, text: str, offset: int, snapshot: Any = None
+        self,
+        limit: str,
+        value: int,
+        *,
+        text: str,
+        offset: int,
+        snapshot: Any = None,
+        hint: str | None = None,
     ) -> None:
         self.limit = limit
         self.value = value
-        reason = f"{limit} of {value} exceeded (raise it with {limit}=...)"
+        reason = f"{limit} of {value} exceeded ({hint or f'raise it with {limit}=...'})"
         super().__init__(reason, text=text, offset=offset, snapshot=snapshot)
 
 

@@ -8,6 +8,7 @@ in every later snapshot. No recursion, so any nesting depth up to ``max_depth`` 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any, NoReturn
 
@@ -413,10 +414,7 @@ class SnapshotParser:
             shape = frame.shape
             if isinstance(shape, PendingObject):
                 chosen = shape.decide_at_end(frame.values)
-                try:
-                    value = convert_any(chosen, frame.values)
-                except Invalid:
-                    value = NOTHING
+                value = self._convert_late(chosen, frame.values, offset)
             else:
                 value = shape.finish(frame.values)
             if frame.wrap is not None and value is not NOTHING:
@@ -468,6 +466,22 @@ class SnapshotParser:
             value = self._cur_wrap.wrap(value)
         self._add(value, True, end)
 
+    def _convert_late(self, shape: Shape, plain: Any, offset: int) -> Any:
+        """Plain JSON collected while a union was undecided, as ``shape``'s value."""
+        try:
+            return convert_any(shape, plain)
+        except Invalid:
+            return NOTHING
+        except RecursionError:
+            raise LimitExceededError(
+                "nesting inside an undecided union",
+                sys.getrecursionlimit(),
+                text=self.text,
+                offset=offset,
+                snapshot=self._value,
+                hint="put the discriminator, or a key only one variant has, first",
+            ) from None
+
     def _decide(self, frame: _Frame, chosen: Shape) -> None:
         """Resolve an undecided union object: convert what arrived so far, then show it."""
         wrap = frame.wrap
@@ -481,10 +495,9 @@ class SnapshotParser:
             name, slot_shape, _ = model.child(key)
             if slot_shape is None:
                 continue
-            try:
-                model.add(values, name, convert_any(slot_shape, item))
-            except Invalid:
-                continue
+            converted = self._convert_late(slot_shape, item, self._size)
+            if converted is not NOTHING:
+                model.add(values, name, converted)
         frame.shape = model
         frame.values = values
         frame.wrap = wrap

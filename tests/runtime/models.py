@@ -191,3 +191,18 @@ class PartialShelter(PartialModel):
     pets: list[PartialPet] | None = None
     extra: PartialCat | dict[str, int] | None = None
     owner: PartialUser | None = None
+
+
+# Recursive undiscriminated union: both variants share their only container key.
+class PartialBranchA(PartialModel):
+    children: list[PartialBranchA | PartialBranchB] | None = None
+    a: int | None = None
+
+
+class PartialBranchB(PartialModel):
+    children: list[PartialBranchA | PartialBranchB] | None = None
+    b: int | None = None
+
+
+class PartialForest(PartialModel):
+    item: PartialBranchA | PartialBranchB | None = None

@@ -283,3 +283,20 @@ def test_free_form_json_values_stream_as_plain_json() -> None:
     ]
     assert {"data": {"a": [1, {"b": "xy"}]}} in snapshots
     assert snapshots[-1] == json.loads(text)
+
+
+def test_an_undecided_union_nested_too_deep_gets_a_typed_error_not_recursion() -> None:
+    from schemastream.runtime import LimitExceededError
+
+    from .models import PartialForest
+
+    depth = 2_000
+    doc = '{"item": ' + '{"children": [' * depth + "]}" * depth + "}"
+    parser = SnapshotParser(PartialForest, max_depth=None)
+    with pytest.raises(LimitExceededError, match="put the discriminator") as info:
+        parser.feed(doc)
+        parser.finish()
+    assert info.value.text == doc
+    shallow = SnapshotParser(PartialForest)
+    shallow.feed('{"item": {"children": [{"children": []}], "b": 1}}')
+    assert type(shallow.finish().item).__name__ == "PartialBranchB"
