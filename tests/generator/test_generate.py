@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import typing
 from datetime import date
@@ -179,6 +180,36 @@ def test_package_init_is_lazy_and_complete(tmp_path: Path) -> None:
         assert {"Order", "PartialOrder", "parse_order", "ORDER_SPEC"} <= set(package.__all__)
         with pytest.raises(AttributeError):
             package.Nope  # noqa: B018
+
+
+def test_partial_classes_are_created_on_first_use(tmp_path: Path) -> None:
+    with imported(golden_schema("recursive"), tmp_path, "recursive_lazy") as package:
+        partial, stream = package.partial, package.stream
+        names = set(partial.__all__)
+        assert names == {"PartialAuthor", "PartialComment", "PartialNode", "PartialTree"}
+        assert names.isdisjoint(vars(partial))  # importing partial.py and stream.py made none
+        assert names <= set(dir(partial))
+
+        author = partial.PartialAuthor  # and with it the classes it refers to, recursively
+        assert {"PartialAuthor", "PartialComment"} <= set(vars(partial))
+        assert "PartialTree" not in vars(partial)
+        assert (author.__name__, author.__qualname__) == ("PartialAuthor", "PartialAuthor")
+        assert author.__module__ == partial.__name__
+        assert hints(author)["favorite"] == partial.PartialComment | None
+
+        tree = stream.TREE_SPEC.partial
+        assert tree is partial.PartialTree is package.PartialTree
+        assert names <= set(vars(partial))
+        value = tree.model_validate(
+            {"root": {"value": "a", "children": [{"value": "b"}]}, "comments": [{"by": {}}]}
+        )
+        assert pickle.loads(pickle.dumps(value)) == value
+        assert value.model_dump(exclude_unset=True)["root"]["children"] == [{"value": "b"}]
+        assert set(tree.model_json_schema()["$defs"]) == names - {"PartialTree"}
+        snapshots = list(package.parse_tree(['{"root": {"value": "x', 'y", "children": []}}']))
+        assert snapshots[-1].root is not None and snapshots[-1].root.value == "xy"
+        with pytest.raises(AttributeError, match="has no attribute 'PartialNope'"):
+            partial.PartialNope  # noqa: B018
 
 
 def test_full_models_defer_schema_building(tmp_path: Path) -> None:
