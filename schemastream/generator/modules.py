@@ -223,7 +223,8 @@ def partial_module(package: PackageSpec) -> PartialModule:
         if (module, name) in namespace.imported
     }
     for module, name in _LAZY_NAMES:
-        names[name] = namespace.import_name(module, name)
+        if models or name != "TYPE_CHECKING":  # no classes, no imports of them to guard
+            names[name] = namespace.import_name(module, name)
     return PartialModule(
         header=package.header,
         imports=_import_lines(namespace),

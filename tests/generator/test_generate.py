@@ -6,6 +6,7 @@ import json
 import pickle
 import re
 import typing
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -210,6 +211,22 @@ def test_partial_classes_are_created_on_first_use(tmp_path: Path) -> None:
         assert snapshots[-1].root is not None and snapshots[-1].root.value == "xy"
         with pytest.raises(AttributeError, match="has no attribute 'PartialNope'"):
             partial.PartialNope  # noqa: B018
+
+
+def test_partial_classes_are_created_once_across_threads(tmp_path: Path) -> None:
+    with imported(golden_schema("recursive"), tmp_path, "recursive_threads") as package:
+        partial = package.partial
+        with ThreadPoolExecutor(8) as pool:
+            trees = list(pool.map(lambda _: partial.PartialTree, range(32)))
+        assert {id(tree) for tree in trees} == {id(partial.PartialTree)}
+
+
+def test_schema_without_partial_classes(tmp_path: Path) -> None:
+    schema = tmp_path / "color.json"
+    schema.write_text(json.dumps({"title": "Color", "type": "string", "enum": ["a", "b"]}))
+    with imported(schema, tmp_path, "color_models") as package:
+        assert package.partial.__all__ == []
+        assert [color.value for color in package.Color] == ["a", "b"]
 
 
 def test_full_models_defer_schema_building(tmp_path: Path) -> None:
