@@ -37,6 +37,15 @@ _PARTIAL_NAMES = (
     ("typing", "TypeVar"),
 )
 
+# What partial.py needs to create its classes on first use (not the stub).
+_LAZY_NAMES = (
+    ("collections.abc", "Callable"),
+    ("pydantic", "BaseModel"),
+    ("threading", "RLock"),
+    ("typing", "TYPE_CHECKING"),
+)
+_LAZY_MACHINERY = ("_FACTORIES", "_CLOSURE", "_LOCK", "__getattr__", "__dir__")
+
 # Methods and properties of PartialModel that a schema's field must not shadow.
 _PARTIAL_RESERVED = frozenset({"is_complete", "completed_fields"})
 
@@ -62,23 +71,35 @@ class ClassVarView:
 
 @dataclass(frozen=True)
 class PartialClass:
-    """A ``Partial<Name>`` class: an object model (``root`` false) or a root model."""
+    """A ``Partial<Name>`` class: an object model (``root`` false) or a root model.
+
+    ``closure`` names the partial classes to create with it (itself, its bases and every
+    partial class it refers to, transitively), in definition order: each one's
+    unquoted annotations then name only classes that already exist.
+    """
 
     name: str
+    factory: str
     bases: str
     root: bool
     config: str | None
     description: str | None
     class_vars: tuple[ClassVarView, ...]
     fields: tuple[FieldView, ...]
+    closure: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class PartialModule:
-    """``partial.py``."""
+    """``partial.py`` (classes made on first use) and ``partial.pyi`` (the same, declared).
+
+    ``imports`` are the runtime module's; ``stub_imports`` the stub's, which needs no
+    machinery for lazy creation.
+    """
 
     header: str
     imports: tuple[str, ...]
+    stub_imports: tuple[str, ...]
     names: dict[str, str]
     deferred_root: str | None
     exports: tuple[str, ...]
@@ -87,11 +108,16 @@ class PartialModule:
 
 @dataclass(frozen=True)
 class StreamHelper:
-    """The spec constant and the six helpers of one streamable model."""
+    """The spec constant and the six helpers of one streamable model.
+
+    ``full`` and ``partial`` are local names; ``partial_attribute`` is the partial
+    class's name in ``partial.py``, where the spec loads it from on first use.
+    """
 
     target: StreamTarget
     full: str
     partial: str
+    partial_attribute: str
 
 
 @dataclass(frozen=True)
@@ -170,29 +196,70 @@ def partial_module(package: PackageSpec) -> PartialModule:
     """The partial twin of every non-enum model, in ``models.py`` order."""
     models = [model for model in package.models if model.kind != "enum"]
     by_name = {model.name: model for model in package.models}
-    namespace = Namespace([DEFERRED_ROOT, "_RootT", *(model.partial_name for model in models)])
+    namespace = Namespace(
+        [
+            DEFERRED_ROOT,
+            "_RootT",
+            *_LAZY_MACHINERY,
+            *(model.partial_name for model in models),
+            *(_factory_name(model) for model in models),
+        ]
+    )
     for model in models:
         for field in model.fields:
             namespace.reserve(_partial_field_name(field))
     partial_model = namespace.import_name("schemastream.runtime", "PartialModel")
     defined: set[str] = set()
     classes = []
+    closures = _closures(models, by_name)
     for model in models:
-        classes.append(_partial_class(model, by_name, namespace, partial_model, defined))
+        closure = closures[model.partial_name]
+        classes.append(_partial_class(model, by_name, namespace, partial_model, defined, closure))
         defined.add(model.partial_name)
+    stub_imports = _import_lines(namespace)
     names = {
         name: namespace.import_name(module, name)
         for module, name in _PARTIAL_NAMES
         if (module, name) in namespace.imported
     }
+    for module, name in _LAZY_NAMES:
+        if models or name != "TYPE_CHECKING":  # no classes, no imports of them to guard
+            names[name] = namespace.import_name(module, name)
     return PartialModule(
         header=package.header,
         imports=_import_lines(namespace),
+        stub_imports=stub_imports,
         names=names,
         deferred_root=DEFERRED_ROOT if any(cls.root for cls in classes) else None,
         exports=tuple(sorted(model.partial_name for model in models)),
         classes=tuple(classes),
     )
+
+
+def _closures(models: list[ModelSpec], by_name: dict[str, ModelSpec]) -> dict[str, tuple[str, ...]]:
+    """Partial name -> the partial classes it needs (itself included), in definition order."""
+    order = {model.partial_name: index for index, model in enumerate(models)}
+    refers: dict[str, set[str]] = {}
+    for model in models:
+        names = {by_name[base].partial_name for base in model.bases if base in by_name}
+        for field in model.fields:
+            names |= partial_names(partial_type(field.type))
+        refers[model.partial_name] = {name for name in names if name in order}
+    closures: dict[str, tuple[str, ...]] = {}
+    for start in order:
+        seen = {start}
+        todo = [start]
+        while todo:
+            for name in refers[todo.pop()]:
+                if name not in seen:
+                    seen.add(name)
+                    todo.append(name)
+        closures[start] = tuple(sorted(seen, key=order.__getitem__))
+    return closures
+
+
+def _factory_name(model: ModelSpec) -> str:
+    return f"_make_{model.partial_name}"
 
 
 def _partial_field_name(field: FieldSpec) -> str:
@@ -205,6 +272,7 @@ def _partial_class(
     namespace: Namespace,
     partial_model: str,
     defined: set[str],
+    closure: tuple[str, ...],
 ) -> PartialClass:
     def hint(field: FieldSpec) -> str:
         """The annotation, quoted only when it names a class defined later (or this one).
@@ -225,6 +293,7 @@ def _partial_class(
         root_hint = hint(field)
         return PartialClass(
             name=model.partial_name,
+            factory=_factory_name(model),
             # Deferred like every partial: RootModel[X] would build its schema at import.
             bases=f"{DEFERRED_ROOT}[{root_hint}]",
             root=True,
@@ -232,6 +301,7 @@ def _partial_class(
             description=model.description,
             class_vars=_class_vars(model, by_name, namespace),
             fields=(FieldView("root", root_hint, None, None),),
+            closure=closure,
         )
     bases = [by_name[base].partial_name for base in model.bases if base in by_name]
     fields = []
@@ -250,12 +320,14 @@ def _partial_class(
         namespace.import_name("pydantic", "ConfigDict")
     return PartialClass(
         name=model.partial_name,
+        factory=_factory_name(model),
         bases=", ".join(bases) or partial_model,
         root=False,
         config=config,
         description=model.description,
         class_vars=_class_vars(model, by_name, namespace),
         fields=tuple(fields),
+        closure=closure,
     )
 
 
@@ -352,16 +424,20 @@ def stream_module(package: PackageSpec) -> StreamModule:
     names["AsyncIterable"] = namespace.import_name("collections.abc", "AsyncIterable")
     for module, name in _TYPE_CHECKING_NAMES:
         names[name] = namespace.import_name(module, name)
+    if package.streams:
+        names["partial"] = namespace.import_name(".", "partial")
     helpers = tuple(
         StreamHelper(
             target,
             full=namespace.import_name(".models", target.model),
             partial=namespace.import_name(".partial", f"Partial{target.model}"),
+            partial_attribute=f"Partial{target.model}",
         )
         for target in package.streams
     )
-    # openai is only named in annotations; importing it is the runtime's business.
-    checking_modules = {module for module, _ in _TYPE_CHECKING_NAMES}
+    # openai is only named in annotations; importing it is the runtime's business. The
+    # partial classes too: a spec loads its class from the module on first use.
+    checking_modules = {module for module, _ in _TYPE_CHECKING_NAMES} | {".partial"}
     runtime = Namespace()
     checking = Namespace()
     for module, name, alias in namespace.imports:

@@ -17,7 +17,7 @@ from .fmt import format_source
 from .graph import PackageSpec
 from .loader import load_document
 from .modules import init_module, partial_module, stream_module
-from .render import render_init, render_partial, render_stream
+from .render import render_init, render_partial, render_partial_stub, render_stream
 from .streamable import select_streamable, stream_targets
 from .strict import model_schema, strict_schema
 from .writer import stale_files, write_files
@@ -85,10 +85,12 @@ def build(source: Path, options: GenerateOptions = GenerateOptions()) -> BuildRe
         ),
         warnings=tuple(warnings),
     )
+    partial = partial_module(package)
     raw = {
         "__init__.py": render_init(init_module(package, title=document.file_name)),
         "models.py": _models_module(package),
-        "partial.py": render_partial(partial_module(package)),
+        "partial.py": render_partial(partial),
+        "partial.pyi": render_partial_stub(partial),
         "stream.py": render_stream(stream_module(package)),
     }
     files = {name: format_source(text, name=name) for name, text in raw.items()}

@@ -13,7 +13,15 @@ import jinja2
 
 from .modules import InitModule, PartialModule, StreamModule
 
-__all__ = ["docstring", "environment", "pystr", "render_init", "render_partial", "render_stream"]
+__all__ = [
+    "docstring",
+    "environment",
+    "pystr",
+    "render_init",
+    "render_partial",
+    "render_partial_stub",
+    "render_stream",
+]
 
 
 def pystr(value: str | None) -> str:
@@ -68,6 +76,11 @@ def environment() -> jinja2.Environment:
 def render_partial(module: PartialModule) -> str:
     """``partial.py``, unformatted."""
     return environment().get_template("partial.py.jinja").render(module=module)
+
+
+def render_partial_stub(module: PartialModule) -> str:
+    """``partial.pyi``, unformatted."""
+    return environment().get_template("partial.pyi.jinja").render(module=module)
 
 
 def render_stream(module: StreamModule) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
@@ -35,21 +34,66 @@ P = TypeVar("P", bound=BaseModel)
 F = TypeVar("F", bound=BaseModel)
 
 
-@dataclass(frozen=True)
 class StreamSpec(Generic[P, F]):
     """What generated code knows about one streamable model.
 
+    The partial class comes as ``partial`` or, in generated code, as ``load_partial``: a
+    function called on first use, so importing ``stream.py`` creates no partial class.
     The schemas are embedded as JSON text and parsed on first use, so importing a
     generated package with many models stays cheap.
     """
 
     name: str
-    partial: type[P]
     full: type[F]
     schema_json: str
-    strict_schema_json: str | None = None
-    description: str = ""
-    strict_note: str = field(default="")
+    strict_schema_json: str | None
+    description: str
+    strict_note: str
+    load_partial: Callable[[], type[P]]
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        full: type[F],
+        schema_json: str,
+        partial: type[P] | None = None,
+        load_partial: Callable[[], type[P]] | None = None,
+        strict_schema_json: str | None = None,
+        description: str = "",
+        strict_note: str = "",
+    ) -> None:
+        values: dict[str, Any] = {
+            "name": name,
+            "full": full,
+            "schema_json": schema_json,
+            "strict_schema_json": strict_schema_json,
+            "description": description,
+            "strict_note": strict_note,
+        }
+        if partial is not None and load_partial is None:
+            values["load_partial"] = _returning(partial)
+            values["partial"] = partial  # what the cached property would compute
+        elif load_partial is not None and partial is None:
+            values["load_partial"] = load_partial
+        else:
+            raise TypeError(f"StreamSpec {name!r}: give exactly one of partial= or load_partial=")
+        # Immutable like a frozen dataclass: attributes go straight into the instance dict.
+        self.__dict__.update(values)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"StreamSpec is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"StreamSpec is immutable: cannot delete {name!r}")
+
+    def __repr__(self) -> str:
+        return f"StreamSpec(name={self.name!r}, full={self.full.__qualname__})"
+
+    @cached_property
+    def partial(self) -> type[P]:
+        """The ``Partial<Name>`` class, created (with the classes it refers to) on first use."""
+        return self.load_partial()
 
     @cached_property
     def schema(self) -> dict[str, Any]:
@@ -64,6 +108,10 @@ class StreamSpec(Generic[P, F]):
             return None
         value: dict[str, Any] = json.loads(self.strict_schema_json)
         return value
+
+
+def _returning(value: type[P]) -> Callable[[], type[P]]:
+    return lambda: value
 
 
 @runtime_checkable

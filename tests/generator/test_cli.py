@@ -29,18 +29,21 @@ def test_generate_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         "__init__.py",
         "models.py",
         "partial.py",
+        "partial.pyi",
         "stream.py",
     ]
-    assert out.count("wrote ") == 4
+    assert out.count("wrote ") == 5
 
     assert run(capsys, "generate", str(MEETING), "--output", str(out_dir), "--check")[0] == 0
 
     (out_dir / "partial.py").write_text("# edited\n")
+    (out_dir / "partial.pyi").unlink()
     (out_dir / "stream.py").unlink()
     before = sorted(p.name for p in out_dir.iterdir())
     code, _, err = run(capsys, "generate", str(MEETING), "-o", str(out_dir), "--check")
     assert code == 1
     assert "partial.py" in err and "stream.py" in err and "models.py" not in err
+    assert "partial.pyi" in err
     assert sorted(p.name for p in out_dir.iterdir()) == before  # --check writes nothing
 
 

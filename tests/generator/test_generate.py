@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import typing
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -179,6 +181,52 @@ def test_package_init_is_lazy_and_complete(tmp_path: Path) -> None:
         assert {"Order", "PartialOrder", "parse_order", "ORDER_SPEC"} <= set(package.__all__)
         with pytest.raises(AttributeError):
             package.Nope  # noqa: B018
+
+
+def test_partial_classes_are_created_on_first_use(tmp_path: Path) -> None:
+    with imported(golden_schema("recursive"), tmp_path, "recursive_lazy") as package:
+        partial, stream = package.partial, package.stream
+        names = set(partial.__all__)
+        assert names == {"PartialAuthor", "PartialComment", "PartialNode", "PartialTree"}
+        assert names.isdisjoint(vars(partial))  # importing partial.py and stream.py made none
+        assert names <= set(dir(partial))
+
+        author = partial.PartialAuthor  # and with it the classes it refers to, recursively
+        assert {"PartialAuthor", "PartialComment"} <= set(vars(partial))
+        assert "PartialTree" not in vars(partial)
+        assert (author.__name__, author.__qualname__) == ("PartialAuthor", "PartialAuthor")
+        assert author.__module__ == partial.__name__
+        assert hints(author)["favorite"] == partial.PartialComment | None
+
+        tree = stream.TREE_SPEC.partial
+        assert tree is partial.PartialTree is package.PartialTree
+        assert names <= set(vars(partial))
+        value = tree.model_validate(
+            {"root": {"value": "a", "children": [{"value": "b"}]}, "comments": [{"by": {}}]}
+        )
+        assert pickle.loads(pickle.dumps(value)) == value
+        assert value.model_dump(exclude_unset=True)["root"]["children"] == [{"value": "b"}]
+        assert set(tree.model_json_schema()["$defs"]) == names - {"PartialTree"}
+        snapshots = list(package.parse_tree(['{"root": {"value": "x', 'y", "children": []}}']))
+        assert snapshots[-1].root is not None and snapshots[-1].root.value == "xy"
+        with pytest.raises(AttributeError, match="has no attribute 'PartialNope'"):
+            partial.PartialNope  # noqa: B018
+
+
+def test_partial_classes_are_created_once_across_threads(tmp_path: Path) -> None:
+    with imported(golden_schema("recursive"), tmp_path, "recursive_threads") as package:
+        partial = package.partial
+        with ThreadPoolExecutor(8) as pool:
+            trees = list(pool.map(lambda _: partial.PartialTree, range(32)))
+        assert {id(tree) for tree in trees} == {id(partial.PartialTree)}
+
+
+def test_schema_without_partial_classes(tmp_path: Path) -> None:
+    schema = tmp_path / "color.json"
+    schema.write_text(json.dumps({"title": "Color", "type": "string", "enum": ["a", "b"]}))
+    with imported(schema, tmp_path, "color_models") as package:
+        assert package.partial.__all__ == []
+        assert [color.value for color in package.Color] == ["a", "b"]
 
 
 def test_full_models_defer_schema_building(tmp_path: Path) -> None:

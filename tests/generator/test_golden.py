@@ -37,7 +37,9 @@ def package_dir(case: str) -> Path:
 def test_golden_files_are_up_to_date(case: str) -> None:
     files = build(golden_schema(case)).files
     on_disk = {
-        path.name: path.read_text(encoding="utf-8") for path in package_dir(case).glob("*.py")
+        path.name: path.read_text(encoding="utf-8")
+        for path in package_dir(case).iterdir()
+        if path.suffix in {".py", ".pyi"}
     }
     assert sorted(on_disk) == sorted(files), "run `make models`"
     for name, text in files.items():

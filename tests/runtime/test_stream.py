@@ -140,6 +140,35 @@ def test_parse_structured_uses_the_spec() -> None:
     assert spec.schema == {} and spec.strict_schema is None
 
 
+def test_spec_loads_its_partial_class_on_first_use() -> None:
+    calls: list[int] = []
+
+    def load() -> type[PartialUser]:
+        calls.append(1)
+        return PartialUser
+
+    spec = StreamSpec(name="User", load_partial=load, full=User, schema_json="{}")
+    assert calls == []
+    assert parse_structured(spec, ['{"id": 5, "name": "N"}']).final == User(id=5, name="N")
+    assert spec.partial is PartialUser and spec.partial is PartialUser
+    assert calls == [1]
+    with pytest.raises(AttributeError, match="immutable"):
+        spec.name = "Other"  # type: ignore[misc]
+
+
+def test_spec_takes_exactly_one_partial() -> None:
+    with pytest.raises(TypeError, match="exactly one of partial= or load_partial="):
+        StreamSpec(name="User", full=User, schema_json="{}")
+    with pytest.raises(TypeError, match="exactly one"):
+        StreamSpec(
+            name="User",
+            partial=PartialUser,
+            load_partial=lambda: PartialUser,
+            full=User,
+            schema_json="{}",
+        )
+
+
 def test_async_stream() -> None:
     async def chunks() -> AsyncIterator[str]:
         for c in GOOD:

@@ -100,3 +100,5 @@ async def check_aparse(chunks: AsyncIterator[str]) -> None:
 
 def check_spec() -> None:
     assert_type(MEETING_INFO_SPEC, StreamSpec[PartialMeetingInfo, MeetingInfo])
+    assert_type(MEETING_INFO_SPEC.partial, type[PartialMeetingInfo])
+    assert_type(MEETING_INFO_SPEC.full, type[MeetingInfo])

@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import MeetingInfo
-from .partial import PartialMeetingInfo
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialMeetingInfo
 
 __all__ = [
     "MEETING_INFO_SPEC",
@@ -38,7 +40,7 @@ __all__ = [
 
 MEETING_INFO_SPEC: StreamSpec[PartialMeetingInfo, MeetingInfo] = StreamSpec(
     name="MeetingInfo",
-    partial=PartialMeetingInfo,
+    load_partial=lambda: partial.PartialMeetingInfo,
     full=MeetingInfo,
     schema_json='{"title":"MeetingInfo","description":"A meeting extracted from free text: who takes part, when and where it happens, and the money and time it is allowed.","type":"object","properties":{"users":{"description":"The people taking part, in the order they are mentioned.","type":"array","items":{"$ref":"#/$defs/User"}},"date":{"description":"The day of the meeting (ISO 8601, YYYY-MM-DD).","type":"string","format":"date"},"location":{"description":"Where the meeting takes place: an address, a room or a video-call link.","type":"string","minLength":1},"budget":{"description":"The budget for the meeting in US dollars, if one is mentioned.","type":["number","null"],"minimum":0},"deadline":{"description":"The date by which the meeting\'s outcome is due, if one is mentioned.","type":["string","null"],"format":"date"}},"required":["users","date","location","budget","deadline"],"additionalProperties":false,"$defs":{"User":{"title":"User","description":"A participant.","type":"object","properties":{"name":{"description":"Full name as written in the text.","type":"string","minLength":1},"email":{"description":"Email address.","type":"string","format":"email"},"twitter":{"description":"Twitter/X handle, with or without the leading @, if mentioned.","type":["string","null"],"pattern":"^@?[A-Za-z0-9_]{1,15}$"}},"required":["name","email","twitter"],"additionalProperties":false}}}',
     strict_schema_json='{"type":"object","title":"MeetingInfo","description":"A meeting extracted from free text: who takes part, when and where it happens, and the money and time it is allowed.","properties":{"users":{"type":"array","description":"The people taking part, in the order they are mentioned.","items":{"$ref":"#/$defs/User"}},"date":{"type":"string","description":"The day of the meeting (ISO 8601, YYYY-MM-DD).","format":"date"},"location":{"type":"string","description":"Where the meeting takes place: an address, a room or a video-call link."},"budget":{"type":["number","null"],"description":"The budget for the meeting in US dollars, if one is mentioned.","minimum":0},"deadline":{"type":["string","null"],"description":"The date by which the meeting\'s outcome is due, if one is mentioned.","format":"date"}},"required":["users","date","location","budget","deadline"],"additionalProperties":false,"$defs":{"User":{"type":"object","title":"User","description":"A participant.","properties":{"name":{"type":"string","description":"Full name as written in the text."},"email":{"type":"string","description":"Email address.","format":"email"},"twitter":{"type":["string","null"],"description":"Twitter/X handle, with or without the leading @, if mentioned.","pattern":"^@?[A-Za-z0-9_]{1,15}$"}},"required":["name","email","twitter"],"additionalProperties":false}}}',

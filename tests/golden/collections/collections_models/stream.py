@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Inventory
-from .partial import PartialInventory
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialInventory
 
 __all__ = [
     "INVENTORY_SPEC",
@@ -39,7 +41,7 @@ __all__ = [
 # No OpenAI strict-mode variant for this schema (see strict_note): json_schema mode sends it non-strict.
 INVENTORY_SPEC: StreamSpec[PartialInventory, Inventory] = StreamSpec(
     name="Inventory",
-    partial=PartialInventory,
+    load_partial=lambda: partial.PartialInventory,
     full=Inventory,
     schema_json='{"title":"Inventory","type":"object","properties":{"tags":{"type":"array","items":{"type":"string"}},"matrix":{"type":"array","items":{"type":"array","items":{"type":"integer"}}},"counts":{"type":"object","additionalProperties":{"type":"integer"}},"locations":{"type":"object","additionalProperties":{"$ref":"#/$defs/Location"}},"metadata":{"type":"object"},"unique_codes":{"type":"array","items":{"type":"string"},"uniqueItems":true},"anything":{}},"required":["tags"],"$defs":{"Location":{"type":"object","properties":{"aisle":{"type":"integer"},"shelf":{"type":"string"}},"required":["aisle"]}}}',
     strict_schema_json=None,

@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Ticket
-from .partial import PartialTicket
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialTicket
 
 __all__ = [
     "TICKET_SPEC",
@@ -38,7 +40,7 @@ __all__ = [
 
 TICKET_SPEC: StreamSpec[PartialTicket, Ticket] = StreamSpec(
     name="Ticket",
-    partial=PartialTicket,
+    load_partial=lambda: partial.PartialTicket,
     full=Ticket,
     schema_json='{"title":"Ticket","type":"object","properties":{"status":{"$ref":"#/$defs/Status"},"priority":{"type":"integer","enum":[1,2,3]},"kind":{"const":"ticket"},"assignee":{"type":["string","null"]},"resolution":{"anyOf":[{"$ref":"#/$defs/Status"},{"type":"null"}]},"estimate":{"type":["number","null"],"default":null},"labels":{"type":"array","items":{"enum":["bug","feature","chore"]}}},"required":["status","kind","assignee"],"$defs":{"Status":{"type":"string","enum":["open","in progress","closed"],"description":"Where the ticket is."}}}',
     strict_schema_json='{"type":"object","title":"Ticket","properties":{"status":{"$ref":"#/$defs/Status"},"priority":{"anyOf":[{"type":"integer","enum":[1,2,3]},{"type":"null"}]},"kind":{"type":"string","const":"ticket"},"assignee":{"type":["string","null"]},"resolution":{"anyOf":[{"$ref":"#/$defs/Status"},{"type":"null"}]},"estimate":{"type":["number","null"]},"labels":{"anyOf":[{"type":"array","items":{"type":"string","enum":["bug","feature","chore"]}},{"type":"null"}]}},"required":["status","priority","kind","assignee","resolution","estimate","labels"],"additionalProperties":false,"$defs":{"Status":{"type":"string","description":"Where the ticket is.","enum":["open","in progress","closed"]}}}',

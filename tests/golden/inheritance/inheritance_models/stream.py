@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Catalog
-from .partial import PartialCatalog
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialCatalog
 
 __all__ = [
     "CATALOG_SPEC",
@@ -38,7 +40,7 @@ __all__ = [
 
 CATALOG_SPEC: StreamSpec[PartialCatalog, Catalog] = StreamSpec(
     name="Catalog",
-    partial=PartialCatalog,
+    load_partial=lambda: partial.PartialCatalog,
     full=Catalog,
     schema_json='{"title":"Catalog","type":"object","properties":{"featured":{"$ref":"#/$defs/Book"},"media":{"type":"array","items":{"$ref":"#/$defs/Album"}}},"$defs":{"Album":{"allOf":[{"$ref":"#/$defs/Item"},{"type":"object","properties":{"artist":{"type":"string"},"tracks":{"type":"array","items":{"type":"string"}}}}]},"Book":{"allOf":[{"$ref":"#/$defs/Item"},{"type":"object","properties":{"isbn":{"type":"string"},"pages":{"type":"integer"}},"required":["isbn"]}]},"Item":{"type":"object","description":"Anything in the catalog.","properties":{"id":{"type":"string"},"title":{"type":"string"},"price":{"type":"number","minimum":0}},"required":["id","title"]}}}',
     strict_schema_json='{"type":"object","title":"Catalog","properties":{"featured":{"anyOf":[{"$ref":"#/$defs/Book"},{"type":"null"}]},"media":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/Album"}},{"type":"null"}]}},"required":["featured","media"],"additionalProperties":false,"$defs":{"Album":{"type":"object","description":"Anything in the catalog.","properties":{"id":{"type":"string"},"title":{"type":"string"},"price":{"type":["number","null"],"minimum":0},"artist":{"type":["string","null"]},"tracks":{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"null"}]}},"required":["id","title","price","artist","tracks"],"additionalProperties":false},"Book":{"type":"object","description":"Anything in the catalog.","properties":{"id":{"type":"string"},"title":{"type":"string"},"price":{"type":["number","null"],"minimum":0},"isbn":{"type":"string"},"pages":{"type":["integer","null"]}},"required":["id","title","price","isbn","pages"],"additionalProperties":false}}}',

@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Order
-from .partial import PartialOrder
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialOrder
 
 __all__ = [
     "ORDER_SPEC",
@@ -38,7 +40,7 @@ __all__ = [
 
 ORDER_SPEC: StreamSpec[PartialOrder, Order] = StreamSpec(
     name="Order",
-    partial=PartialOrder,
+    load_partial=lambda: partial.PartialOrder,
     full=Order,
     schema_json='{"title":"Order","description":"An order with a nested customer, an inline address and line items.","type":"object","properties":{"id":{"type":"string","format":"uuid"},"customer":{"$ref":"#/$defs/Customer"},"shipping_address":{"type":"object","title":"Address","properties":{"street":{"type":"string"},"city":{"type":"string"},"zip-code":{"type":"string","pattern":"^[0-9]{5}$","description":"Five digits."}},"required":["street","city"]},"items":{"type":"array","items":{"$ref":"#/$defs/LineItem"},"minItems":1},"placed_at":{"type":"string","format":"date-time"},"total":{"type":"number","exclusiveMinimum":0}},"required":["id","customer","items"],"$defs":{"Customer":{"type":"object","properties":{"name":{"type":"string","maxLength":80},"email":{"type":"string","format":"email"},"website":{"type":"string","format":"uri"}},"required":["name"]},"LineItem":{"type":"object","properties":{"sku":{"type":"string"},"quantity":{"type":"integer","minimum":1},"unit_price":{"type":"number"}},"required":["sku","quantity"]}}}',
     strict_schema_json='{"type":"object","title":"Order","description":"An order with a nested customer, an inline address and line items.","properties":{"id":{"type":"string","format":"uuid"},"customer":{"$ref":"#/$defs/Customer"},"shipping_address":{"anyOf":[{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"},"zip-code":{"type":["string","null"],"description":"Five digits.","pattern":"^[0-9]{5}$"}},"required":["street","city","zip-code"],"additionalProperties":false},{"type":"null"}],"title":"Address"},"items":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/LineItem"}},"placed_at":{"type":["string","null"],"format":"date-time"},"total":{"type":["number","null"],"exclusiveMinimum":0}},"required":["id","customer","shipping_address","items","placed_at","total"],"additionalProperties":false,"$defs":{"Customer":{"type":"object","properties":{"name":{"type":"string"},"email":{"type":["string","null"],"format":"email"},"website":{"type":["string","null"]}},"required":["name","email","website"],"additionalProperties":false},"LineItem":{"type":"object","properties":{"sku":{"type":"string"},"quantity":{"type":"integer","minimum":1},"unit_price":{"type":["number","null"]}},"required":["sku","quantity","unit_price"],"additionalProperties":false}}}',

@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Cat, Error, Owner, Pet
-from .partial import PartialCat, PartialError, PartialOwner, PartialPet
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialCat, PartialError, PartialOwner, PartialPet
 
 __all__ = [
     "CAT_SPEC",
@@ -59,7 +61,7 @@ __all__ = [
 
 CAT_SPEC: StreamSpec[PartialCat, Cat] = StreamSpec(
     name="Cat",
-    partial=PartialCat,
+    load_partial=lambda: partial.PartialCat,
     full=Cat,
     schema_json='{"allOf":[{"$ref":"#/$defs/Pet"},{"type":"object","properties":{"indoor":{"type":"boolean"}}}],"$defs":{"Pet":{"type":"object","required":["id","name","petType"],"properties":{"id":{"type":"integer","format":"int64"},"name":{"type":"string"},"tag":{"type":["string","null"]},"petType":{"type":"string"}}}}}',
     strict_schema_json='{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"},"tag":{"type":["string","null"]},"petType":{"type":"string"},"indoor":{"type":["boolean","null"]}},"required":["id","name","tag","petType","indoor"],"additionalProperties":false}',
@@ -166,7 +168,7 @@ def aparse_cat(
 
 ERROR_SPEC: StreamSpec[PartialError, Error] = StreamSpec(
     name="Error",
-    partial=PartialError,
+    load_partial=lambda: partial.PartialError,
     full=Error,
     schema_json='{"type":"object","properties":{"code":{"type":"integer"},"message":{"type":"string"}},"required":["code","message"]}',
     strict_schema_json='{"type":"object","properties":{"code":{"type":"integer"},"message":{"type":"string"}},"required":["code","message"],"additionalProperties":false}',
@@ -273,7 +275,7 @@ def aparse_error(
 
 OWNER_SPEC: StreamSpec[PartialOwner, Owner] = StreamSpec(
     name="Owner",
-    partial=PartialOwner,
+    load_partial=lambda: partial.PartialOwner,
     full=Owner,
     schema_json='{"type":"object","properties":{"name":{"type":"string"},"pets":{"type":"array","items":{"$ref":"#/$defs/Pet"}},"since":{"type":["string","null"],"format":"date"}},"required":["name"],"$defs":{"Pet":{"type":"object","required":["id","name","petType"],"properties":{"id":{"type":"integer","format":"int64"},"name":{"type":"string"},"tag":{"type":["string","null"]},"petType":{"type":"string"}}}}}',
     strict_schema_json='{"type":"object","properties":{"name":{"type":"string"},"pets":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/Pet"}},{"type":"null"}]},"since":{"type":["string","null"],"format":"date"}},"required":["name","pets","since"],"additionalProperties":false,"$defs":{"Pet":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"},"tag":{"type":["string","null"]},"petType":{"type":"string"}},"required":["id","name","tag","petType"],"additionalProperties":false}}}',
@@ -380,7 +382,7 @@ def aparse_owner(
 
 PET_SPEC: StreamSpec[PartialPet, Pet] = StreamSpec(
     name="Pet",
-    partial=PartialPet,
+    load_partial=lambda: partial.PartialPet,
     full=Pet,
     schema_json='{"type":"object","required":["id","name","petType"],"properties":{"id":{"type":"integer","format":"int64"},"name":{"type":"string"},"tag":{"type":["string","null"]},"petType":{"type":"string"}}}',
     strict_schema_json='{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"},"tag":{"type":["string","null"]},"petType":{"type":"string"}},"required":["id","name","tag","petType"],"additionalProperties":false}',

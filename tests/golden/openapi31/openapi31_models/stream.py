@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Step, Task, User
-from .partial import PartialStep, PartialTask, PartialUser
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialStep, PartialTask, PartialUser
 
 __all__ = [
     "STEP_SPEC",
@@ -52,7 +54,7 @@ __all__ = [
 
 STEP_SPEC: StreamSpec[PartialStep, Step] = StreamSpec(
     name="Step",
-    partial=PartialStep,
+    load_partial=lambda: partial.PartialStep,
     full=Step,
     schema_json='{"type":"object","properties":{"text":{"type":"string"},"done":{"type":"boolean"}},"required":["text"]}',
     strict_schema_json='{"type":"object","properties":{"text":{"type":"string"},"done":{"type":["boolean","null"]}},"required":["text","done"],"additionalProperties":false}',
@@ -159,7 +161,7 @@ def aparse_step(
 
 TASK_SPEC: StreamSpec[PartialTask, Task] = StreamSpec(
     name="Task",
-    partial=PartialTask,
+    load_partial=lambda: partial.PartialTask,
     full=Task,
     schema_json='{"type":"object","properties":{"id":{"type":"string"},"title":{"type":"string"},"due":{"type":["string","null"],"format":"date-time"},"steps":{"type":"array","items":{"$ref":"#/$defs/Step"}},"owner":{"$ref":"#/$defs/User"}},"required":["id","title"],"$defs":{"Step":{"type":"object","properties":{"text":{"type":"string"},"done":{"type":"boolean"}},"required":["text"]},"User":{"type":"object","properties":{"login":{"type":"string"},"role":{"enum":["admin","member"]}},"required":["login"]}}}',
     strict_schema_json='{"type":"object","properties":{"id":{"type":"string"},"title":{"type":"string"},"due":{"type":["string","null"],"format":"date-time"},"steps":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/Step"}},{"type":"null"}]},"owner":{"anyOf":[{"$ref":"#/$defs/User"},{"type":"null"}]}},"required":["id","title","due","steps","owner"],"additionalProperties":false,"$defs":{"Step":{"type":"object","properties":{"text":{"type":"string"},"done":{"type":["boolean","null"]}},"required":["text","done"],"additionalProperties":false},"User":{"type":"object","properties":{"login":{"type":"string"},"role":{"anyOf":[{"type":"string","enum":["admin","member"]},{"type":"null"}]}},"required":["login","role"],"additionalProperties":false}}}',
@@ -266,7 +268,7 @@ def aparse_task(
 
 USER_SPEC: StreamSpec[PartialUser, User] = StreamSpec(
     name="User",
-    partial=PartialUser,
+    load_partial=lambda: partial.PartialUser,
     full=User,
     schema_json='{"type":"object","properties":{"login":{"type":"string"},"role":{"enum":["admin","member"]}},"required":["login"]}',
     strict_schema_json='{"type":"object","properties":{"login":{"type":"string"},"role":{"anyOf":[{"type":"string","enum":["admin","member"]},{"type":"null"}]}},"required":["login","role"],"additionalProperties":false}',

@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Tree
-from .partial import PartialTree
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialTree
 
 __all__ = [
     "TREE_SPEC",
@@ -38,7 +40,7 @@ __all__ = [
 
 TREE_SPEC: StreamSpec[PartialTree, Tree] = StreamSpec(
     name="Tree",
-    partial=PartialTree,
+    load_partial=lambda: partial.PartialTree,
     full=Tree,
     schema_json='{"title":"Tree","type":"object","properties":{"root":{"$ref":"#/$defs/Node"},"comments":{"type":"array","items":{"$ref":"#/$defs/Comment"}}},"$defs":{"Author":{"type":"object","properties":{"name":{"type":"string"},"favorite":{"$ref":"#/$defs/Comment"}},"required":["name"]},"Comment":{"type":"object","properties":{"text":{"type":"string"},"replies":{"type":"array","items":{"$ref":"#/$defs/Comment"}},"by":{"$ref":"#/$defs/Author"}},"required":["text"]},"Node":{"type":"object","properties":{"value":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}},"parent":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}},"required":["value"]}}}',
     strict_schema_json='{"type":"object","title":"Tree","properties":{"root":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]},"comments":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/Comment"}},{"type":"null"}]}},"required":["root","comments"],"additionalProperties":false,"$defs":{"Author":{"type":"object","properties":{"name":{"type":"string"},"favorite":{"anyOf":[{"$ref":"#/$defs/Comment"},{"type":"null"}]}},"required":["name","favorite"],"additionalProperties":false},"Comment":{"type":"object","properties":{"text":{"type":"string"},"replies":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/Comment"}},{"type":"null"}]},"by":{"anyOf":[{"$ref":"#/$defs/Author"},{"type":"null"}]}},"required":["text","replies","by"],"additionalProperties":false},"Node":{"type":"object","properties":{"value":{"type":"string"},"children":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/Node"}},{"type":"null"}]},"parent":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}},"required":["value","children","parent"],"additionalProperties":false}}}',

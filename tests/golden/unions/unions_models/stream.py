@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Zoo
-from .partial import PartialZoo
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialZoo
 
 __all__ = [
     "ZOO_SPEC",
@@ -38,7 +40,7 @@ __all__ = [
 
 ZOO_SPEC: StreamSpec[PartialZoo, Zoo] = StreamSpec(
     name="Zoo",
-    partial=PartialZoo,
+    load_partial=lambda: partial.PartialZoo,
     full=Zoo,
     schema_json='{"title":"Zoo","type":"object","properties":{"star":{"description":"Discriminated by petType.","oneOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}]},"pets":{"type":"array","items":{"oneOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}]}},"keeper":{"anyOf":[{"$ref":"#/$defs/Person"},{"$ref":"#/$defs/Robot"}]},"label":{"anyOf":[{"type":"string"},{"type":"integer"}]}},"required":["star"],"$defs":{"Cat":{"type":"object","properties":{"petType":{"const":"cat"},"lives":{"type":"integer"}},"required":["petType"]},"Dog":{"type":"object","properties":{"petType":{"const":"dog"},"good":{"type":"boolean"}},"required":["petType"]},"Person":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"Robot":{"type":"object","properties":{"serial":{"type":"string"}},"required":["serial"]}}}',
     strict_schema_json='{"type":"object","title":"Zoo","properties":{"star":{"anyOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}],"description":"Discriminated by petType."},"pets":{"anyOf":[{"type":"array","items":{"anyOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}]}},{"type":"null"}]},"keeper":{"anyOf":[{"$ref":"#/$defs/Person"},{"$ref":"#/$defs/Robot"},{"type":"null"}]},"label":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"null"}]}},"required":["star","pets","keeper","label"],"additionalProperties":false,"$defs":{"Cat":{"type":"object","properties":{"petType":{"type":"string","const":"cat"},"lives":{"type":["integer","null"]}},"required":["petType","lives"],"additionalProperties":false},"Dog":{"type":"object","properties":{"petType":{"type":"string","const":"dog"},"good":{"type":["boolean","null"]}},"required":["petType","good"],"additionalProperties":false},"Person":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false},"Robot":{"type":"object","properties":{"serial":{"type":"string"}},"required":["serial"],"additionalProperties":false}}}',

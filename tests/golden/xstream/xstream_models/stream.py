@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Article
-from .partial import PartialArticle
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialArticle
 
 __all__ = [
     "ARTICLE_SPEC",
@@ -38,7 +40,7 @@ __all__ = [
 
 ARTICLE_SPEC: StreamSpec[PartialArticle, Article] = StreamSpec(
     name="Article",
-    partial=PartialArticle,
+    load_partial=lambda: partial.PartialArticle,
     full=Article,
     schema_json='{"title":"Article","type":"object","properties":{"headline":{"type":"string","description":"Shown only when complete."},"body":{"type":"string"},"sections":{"type":"array","items":{"$ref":"#/$defs/Section"}},"summary":{"$ref":"#/$defs/Summary"}},"required":["headline","body"],"$defs":{"Section":{"type":"object","properties":{"id":{"type":"integer"},"heading":{"type":"string"},"text":{"type":"string"}},"required":["id","heading"]},"Summary":{"type":"object","properties":{"points":{"type":"array","items":{"type":"string"}}}}}}',
     strict_schema_json='{"type":"object","title":"Article","properties":{"headline":{"type":"string","description":"Shown only when complete."},"body":{"type":"string"},"sections":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/Section"}},{"type":"null"}]},"summary":{"anyOf":[{"$ref":"#/$defs/Summary"},{"type":"null"}]}},"required":["headline","body","sections","summary"],"additionalProperties":false,"$defs":{"Section":{"type":"object","properties":{"id":{"type":"integer"},"heading":{"type":"string"},"text":{"type":["string","null"]}},"required":["id","heading","text"],"additionalProperties":false},"Summary":{"type":"object","properties":{"points":{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"null"}]}},"required":["points"],"additionalProperties":false}}}',

@@ -19,12 +19,14 @@ from schemastream.runtime import (
     stream_structured,
 )
 
+from . import partial
 from .models import Recipe
-from .partial import PartialRecipe
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+
+    from .partial import PartialRecipe
 
 __all__ = [
     "RECIPE_SPEC",
@@ -38,7 +40,7 @@ __all__ = [
 
 RECIPE_SPEC: StreamSpec[PartialRecipe, Recipe] = StreamSpec(
     name="Recipe",
-    partial=PartialRecipe,
+    load_partial=lambda: partial.PartialRecipe,
     full=Recipe,
     schema_json='{"title":"Recipe","description":"A recipe with ingredients and steps.","type":"object","properties":{"name":{"type":"string"},"servings":{"type":"integer","minimum":1},"ingredients":{"type":"array","items":{"$ref":"#/$defs/Ingredient"}},"steps":{"type":"array","items":{"type":"string"}}},"required":["name","ingredients"],"$defs":{"Ingredient":{"type":"object","properties":{"item":{"type":"string"},"amount":{"type":"number"},"unit":{"enum":["g","kg","ml","l","piece"]}},"required":["item"]}}}',
     strict_schema_json='{"type":"object","title":"Recipe","description":"A recipe with ingredients and steps.","properties":{"name":{"type":"string"},"servings":{"type":["integer","null"],"minimum":1},"ingredients":{"type":"array","items":{"$ref":"#/$defs/Ingredient"}},"steps":{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"null"}]}},"required":["name","servings","ingredients","steps"],"additionalProperties":false,"$defs":{"Ingredient":{"type":"object","properties":{"item":{"type":"string"},"amount":{"type":["number","null"]},"unit":{"anyOf":[{"type":"string","enum":["g","kg","ml","l","piece"]},{"type":"null"}]}},"required":["item","amount","unit"],"additionalProperties":false}}}',
