@@ -22,8 +22,14 @@ if TYPE_CHECKING:
         PartialScore as PartialScore,
         PartialTags as PartialTags,
     )
+    from .stream import (
+        EVENTS_SPEC as EVENTS_SPEC,
+        aparse_events as aparse_events,
+        parse_events as parse_events,
+    )
 
 __all__ = [
+    "EVENTS_SPEC",
     "Event",
     "Events",
     "PartialEvent",
@@ -32,10 +38,13 @@ __all__ = [
     "PartialTags",
     "Score",
     "Tags",
+    "aparse_events",
+    "parse_events",
 ]
 
 _SUBMODULES = frozenset({"models", "partial", "stream"})
 _MODULE_OF: dict[str, str] = {
+    "EVENTS_SPEC": "stream",
     "Event": "models",
     "Events": "models",
     "PartialEvent": "partial",
@@ -44,6 +53,8 @@ _MODULE_OF: dict[str, str] = {
     "PartialTags": "partial",
     "Score": "models",
     "Tags": "models",
+    "aparse_events": "stream",
+    "parse_events": "stream",
 }
 
 
