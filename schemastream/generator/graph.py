@@ -145,9 +145,18 @@ class ImportSpec:
         return f"from {self.module} import {self.name}{suffix}"
 
 
+_OPENAI_PREFIXES = ("stream", "astream", "create", "acreate")
+_PARSE_PREFIXES = ("parse", "aparse")
+
+
 @dataclass(frozen=True)
 class StreamTarget:
-    """A streamable model and everything its helpers embed."""
+    """A streamable model and everything its helpers embed.
+
+    ``openai`` is False for a JSON Schema root that is not an object: OpenAI takes only
+    an object at the root of function parameters and of a strict ``json_schema``, so
+    such a model gets its spec and the ``parse_*`` helpers only.
+    """
 
     model: str
     snake: str
@@ -156,6 +165,13 @@ class StreamTarget:
     strict_schema_json: str | None
     strict_note: str
     description: str
+    openai: bool = True
+
+    @property
+    def helper_names(self) -> tuple[str, ...]:
+        """The helper functions generated for this model, in the order they are emitted."""
+        prefixes = _OPENAI_PREFIXES + _PARSE_PREFIXES if self.openai else _PARSE_PREFIXES
+        return tuple(f"{prefix}_{self.snake}" for prefix in prefixes)
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ class PartialModule:
 
 @dataclass(frozen=True)
 class StreamHelper:
-    """The spec constant and the six helpers of one streamable model.
+    """The spec constant and the helpers of one streamable model (``target.helper_names``).
 
     ``full`` and ``partial`` are local names; ``partial_attribute`` is the partial
     class's name in ``partial.py``, where the spec loads it from on first use.
@@ -395,14 +395,17 @@ def _frozenset(names: set[str]) -> str:
 
 _RUNTIME_NAMES = (
     "AsyncPartialStream",
-    "Mode",
     "PartialStream",
     "StreamSpec",
-    "acreate_structured",
     "aparse_structured",
+    "parse_structured",
+)
+# Only named when some model gets the OpenAI helpers (``StreamTarget.openai``).
+_OPENAI_RUNTIME_NAMES = (
+    "Mode",
+    "acreate_structured",
     "astream_structured",
     "create_structured",
-    "parse_structured",
     "stream_structured",
 )
 _TYPE_CHECKING_NAMES = (
@@ -410,19 +413,23 @@ _TYPE_CHECKING_NAMES = (
     ("openai", "OpenAI"),
     ("openai.types.chat", "ChatCompletionMessageParam"),
 )
-_HELPER_PREFIXES = ("stream", "astream", "create", "acreate", "parse", "aparse")
 
 
 def stream_module(package: PackageSpec) -> StreamModule:
     """Specs and helpers for every streamable model, in name order."""
     defined = _stream_names(package)
     namespace = Namespace(defined)
-    names = {name: namespace.import_name("schemastream.runtime", name) for name in _RUNTIME_NAMES}
-    names["Any"] = namespace.import_name("typing", "Any")
+    openai = any(target.openai for target in package.streams)
+    runtime_names = _RUNTIME_NAMES + (_OPENAI_RUNTIME_NAMES if openai else ())
+    names = {
+        name: namespace.import_name("schemastream.runtime", name) for name in sorted(runtime_names)
+    }
+    if openai:
+        names["Any"] = namespace.import_name("typing", "Any")
     names["TYPE_CHECKING"] = namespace.import_name("typing", "TYPE_CHECKING")
     names["Iterable"] = namespace.import_name("collections.abc", "Iterable")
     names["AsyncIterable"] = namespace.import_name("collections.abc", "AsyncIterable")
-    for module, name in _TYPE_CHECKING_NAMES:
+    for module, name in _TYPE_CHECKING_NAMES if openai else ():
         names[name] = namespace.import_name(module, name)
     if package.streams:
         names["partial"] = namespace.import_name(".", "partial")
@@ -453,11 +460,7 @@ def stream_module(package: PackageSpec) -> StreamModule:
 
 
 def _stream_names(package: PackageSpec) -> list[str]:
-    return [
-        name
-        for target in package.streams
-        for name in (target.spec_name, *(f"{prefix}_{target.snake}" for prefix in _HELPER_PREFIXES))
-    ]
+    return [name for target in package.streams for name in (target.spec_name, *target.helper_names)]
 
 
 # -- __init__.py --------------------------------------------------------------------------

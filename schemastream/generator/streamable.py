@@ -1,8 +1,9 @@
 """Which models get stream helpers, under which names, with which embedded schemas.
 
-A JSON Schema streams its root (when the root is an object); an OpenAPI document
-streams every object schema under ``components/schemas``, narrowed by
-``--stream-model``. Both schemas per model are computed here, at build time.
+A JSON Schema streams its root (a root that is not an object gets only the ``parse_*``
+helpers, an enum root none); an OpenAPI document streams every object schema under
+``components/schemas``, narrowed by ``--stream-model``. Both schemas per model are
+computed here, at build time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from .naming import snake_case, unique_names
 __all__ = ["select_streamable", "stream_targets"]
 
 _COMPONENTS = "#/components/schemas/"
+_NO_OBJECT = (
+    "the root is not an object: OpenAI needs an object at the root of function parameters "
+    "and of a strict json_schema, so this model has parse helpers only"
+)
 
 
 def select_streamable(
@@ -64,11 +69,23 @@ def select_streamable(
             "--stream-model applies to OpenAPI documents; a JSON Schema streams its root",
             path=file_name,
         )
-    if root is None or root.kind != "object":
-        what = "no model" if root is None else f"a {root.kind} model ({root.name})"
+    if root is None:
         return [], [
-            f"{file_name}: the root schema is {what}, not an object; "
+            f"{file_name}: the root schema is no model, not an object; "
             "models and partials are generated, stream helpers are not"
+        ]
+    if root.kind == "enum":
+        # An enum has no partial twin, and the runtime streams pydantic models only.
+        return [], [
+            f"{file_name}: the root schema is an enum ({root.name}), which has no partial "
+            "twin; models and partials are generated, stream helpers are not"
+        ]
+    if root.kind == "root":
+        snake = snake_case(root.name)  # the only target, so never suffixed
+        return [root], [
+            f"{file_name}: the root schema is a root model ({root.name}), not an object; "
+            f"only parse_{snake} and aparse_{snake} are generated: OpenAI needs an object "
+            "at the root of function parameters and of a strict json_schema"
         ]
     return [root], []
 
@@ -92,7 +109,8 @@ def stream_targets(
     for model, snake in zip(models, snakes, strict=True):
         pointer = model.pointer or "#"
         schema: dict[str, Any] = model_schema(document, pointer)
-        strict = strict_schema(schema)
+        openai = model.kind == "object"
+        strict_json, strict_note = _strict(schema, strict_schema) if openai else (None, _NO_OBJECT)
         description = schema.get("description")
         targets.append(
             StreamTarget(
@@ -100,12 +118,18 @@ def stream_targets(
                 snake=snake,
                 spec_name=f"{snake.upper()}_SPEC",
                 schema_json=_json(schema),
-                strict_schema_json=None if strict.schema is None else _json(strict.schema),
-                strict_note=strict.note if strict.schema is None else "",
+                strict_schema_json=strict_json,
+                strict_note=strict_note,
                 description=description if isinstance(description, str) else "",
+                openai=openai,
             )
         )
     return tuple(targets)
+
+
+def _strict(schema: dict[str, Any], strict_schema: Any) -> tuple[str | None, str]:
+    strict = strict_schema(schema)
+    return (None, strict.note) if strict.schema is None else (_json(strict.schema), "")
 
 
 def _json(schema: dict[str, Any]) -> str:

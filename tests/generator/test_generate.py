@@ -145,14 +145,47 @@ def test_openapi_streams_every_object_schema_or_the_named_ones(tmp_path: Path) -
         build(golden_schema("openapi30"), GenerateOptions(stream_models=("Kind",)))
 
 
-def test_non_object_root_gets_models_but_no_helpers() -> None:
+def test_non_object_root_gets_parse_helpers_only() -> None:
     result = build(golden_schema("root_models"))
-    assert "stream helpers are not" in result.warnings[0]
-    assert "def parse_" not in result.files["stream.py"]
+    assert "only parse_events and aparse_events are generated" in result.warnings[0]
+    stream = result.files["stream.py"]
+    assert re.findall(r"^def (\w+)\(", stream, re.M) == ["parse_events", "aparse_events"]
+    assert "EVENTS_SPEC: StreamSpec[PartialEvents, Events]" in stream
+    assert "strict_schema_json=None" in stream
+    assert "OpenAI needs an object at the root" in stream
+    assert "openai" not in stream.replace("OpenAI", "")  # no OpenAI import, not even for types
     assert (
         "class PartialEvents(_DeferredRootModel[list[PartialEvent] | None])"
         in (result.files["partial.py"])
     )
+
+
+OBJECT_A = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+
+
+@pytest.mark.parametrize(
+    ("root", "snapshots", "final"),
+    [
+        ({"type": "string", "maxLength": 9}, ['"he"', '"hello"'], '"hello"'),
+        (
+            {"anyOf": [{"$ref": "#/$defs/A"}, {"type": "integer"}], "$defs": {"A": OBJECT_A}},
+            ['{"a":null}', '{"a":"x"}'],
+            '{"a":"x"}',
+        ),
+    ],
+)
+def test_union_and_scalar_roots_parse_too(
+    tmp_path: Path, root: dict[str, Any], snapshots: list[str], final: str
+) -> None:
+    schema = tmp_path / "root.json"
+    schema.write_text(json.dumps({"title": "Root", **root}))
+    with imported(schema, tmp_path, "non_object_root") as package:
+        assert package.__all__.count("parse_root") == 1
+        assert "stream_root" not in package.__all__
+        with package.parse_root([final[:3], final[3:]]) as stream:
+            seen = [snap.model_dump_json() for snap in stream]
+        assert seen == snapshots
+        assert stream.final == package.Root.model_validate_json(final)
 
 
 def test_header_and_determinism(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,8 +257,12 @@ def test_partial_classes_are_created_once_across_threads(tmp_path: Path) -> None
 def test_schema_without_partial_classes(tmp_path: Path) -> None:
     schema = tmp_path / "color.json"
     schema.write_text(json.dumps({"title": "Color", "type": "string", "enum": ["a", "b"]}))
+    result = build(schema)
+    assert "an enum (Color), which has no partial twin" in result.warnings[0]
+    assert "def " not in result.files["stream.py"]  # the runtime streams pydantic models only
     with imported(schema, tmp_path, "color_models") as package:
         assert package.partial.__all__ == []
+        assert package.stream.__all__ == []
         assert [color.value for color in package.Color] == ["a", "b"]
 
 

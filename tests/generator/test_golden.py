@@ -6,10 +6,12 @@ targets in pyproject.toml), then review the diff.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
+import json
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -100,3 +102,45 @@ def test_meeting_example_is_up_to_date() -> None:
         assert on_disk == text, (
             f"examples/meeting/meeting_models/{name} is stale: run `make models`"
         )
+
+
+ROOT_ARRAY = (
+    '[{"name": "launch", "tags": ["go", "live"], "score": 7},'
+    ' {"name": "landing", "tags": ["done"]}]'
+)
+
+
+def chunked(text: str, size: int = 4) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+@pytest.mark.parametrize("golden_package", ["root_models"], indirect=True)
+def test_root_array_streams_through_its_parse_helper(golden_package: ModuleType) -> None:
+    package = golden_package
+    assert not hasattr(package, "stream_events")  # OpenAI needs an object at the root
+    assert package.EVENTS_SPEC.strict_schema_json is None
+    with package.parse_events(chunked(ROOT_ARRAY)) as stream:
+        snapshots = list(stream)
+    assert all(isinstance(snap, package.PartialEvents) for snap in snapshots)
+    sizes = [len(json.dumps(snap.model_dump(exclude_none=True))) for snap in snapshots]
+    assert len(snapshots) > 5 and sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    final = stream.final
+    assert isinstance(final, package.Events)
+    assert [event.name for event in final.root] == ["launch", "landing"]
+    assert final.root[0].score is not None and final.root[0].score.root == 7
+    assert snapshots[-1].model_dump() == final.model_dump()
+
+
+@pytest.mark.parametrize("golden_package", ["root_models"], indirect=True)
+def test_root_array_streams_through_its_async_parse_helper(golden_package: ModuleType) -> None:
+    async def source() -> AsyncIterator[str]:
+        for chunk in chunked(ROOT_ARRAY):
+            yield chunk
+
+    async def collect() -> tuple[list[BaseModel], BaseModel]:
+        async with golden_package.aparse_events(source()) as stream:
+            return [snap async for snap in stream], stream.final
+
+    snapshots, final = asyncio.run(collect())
+    assert all(isinstance(snap, golden_package.PartialEvents) for snap in snapshots)
+    assert final == golden_package.Events.model_validate_json(ROOT_ARRAY)
