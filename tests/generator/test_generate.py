@@ -149,7 +149,7 @@ def test_non_object_root_gets_parse_helpers_only() -> None:
     result = build(golden_schema("root_models"))
     assert "only parse_events and aparse_events are generated" in result.warnings[0]
     stream = result.files["stream.py"]
-    assert re.findall(r"^def (\w+)\(", stream, re.M) == ["parse_events", "aparse_events"]
+    assert re.findall(r"^(?:async )?def (\w+)\(", stream, re.M) == ["parse_events", "aparse_events"]
     assert "EVENTS_SPEC: StreamSpec[PartialEvents, Events]" in stream
     assert "strict_schema_json=None" in stream
     assert "OpenAI needs an object at the root" in stream

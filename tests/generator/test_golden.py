@@ -138,7 +138,7 @@ def test_root_array_streams_through_its_async_parse_helper(golden_package: Modul
             yield chunk
 
     async def collect() -> tuple[list[BaseModel], BaseModel]:
-        async with golden_package.aparse_events(source()) as stream:
+        async with await golden_package.aparse_events(source()) as stream:
             return [snap async for snap in stream], stream.final
 
     snapshots, final = asyncio.run(collect())

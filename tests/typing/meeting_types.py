@@ -92,7 +92,7 @@ def check_parse(chunks: Iterator[str]) -> None:
 
 
 async def check_aparse(chunks: AsyncIterator[str]) -> None:
-    stream = aparse_meeting_info(chunks)
+    stream = await aparse_meeting_info(chunks)
     assert_type(stream, AsyncPartialStream[PartialMeetingInfo, MeetingInfo])
     async for snap in stream:
         assert_type(snap, PartialMeetingInfo)

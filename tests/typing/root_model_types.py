@@ -36,7 +36,7 @@ def check_parse(chunks: Iterator[str]) -> None:
 
 
 async def check_aparse(chunks: AsyncIterator[str]) -> None:
-    stream = aparse_events(chunks)
+    stream = await aparse_events(chunks)
     assert_type(stream, AsyncPartialStream[PartialEvents, Events])
     async with stream as opened:
         async for snap in opened:

@@ -138,7 +138,7 @@ def parse_meeting_info(chunks: Iterable[str]) -> PartialStream[PartialMeetingInf
     return parse_structured(MEETING_INFO_SPEC, chunks)
 
 
-def aparse_meeting_info(
+async def aparse_meeting_info(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialMeetingInfo, MeetingInfo]:
     """Stream ``MeetingInfo`` snapshots from any async source of JSON text chunks."""

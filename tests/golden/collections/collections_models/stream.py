@@ -139,7 +139,7 @@ def parse_inventory(chunks: Iterable[str]) -> PartialStream[PartialInventory, In
     return parse_structured(INVENTORY_SPEC, chunks)
 
 
-def aparse_inventory(
+async def aparse_inventory(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialInventory, Inventory]:
     """Stream ``Inventory`` snapshots from any async source of JSON text chunks."""

@@ -138,7 +138,7 @@ def parse_ticket(chunks: Iterable[str]) -> PartialStream[PartialTicket, Ticket]:
     return parse_structured(TICKET_SPEC, chunks)
 
 
-def aparse_ticket(
+async def aparse_ticket(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialTicket, Ticket]:
     """Stream ``Ticket`` snapshots from any async source of JSON text chunks."""

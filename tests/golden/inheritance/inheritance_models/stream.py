@@ -138,7 +138,7 @@ def parse_catalog(chunks: Iterable[str]) -> PartialStream[PartialCatalog, Catalo
     return parse_structured(CATALOG_SPEC, chunks)
 
 
-def aparse_catalog(
+async def aparse_catalog(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialCatalog, Catalog]:
     """Stream ``Catalog`` snapshots from any async source of JSON text chunks."""

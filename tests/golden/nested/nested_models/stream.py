@@ -138,7 +138,7 @@ def parse_order(chunks: Iterable[str]) -> PartialStream[PartialOrder, Order]:
     return parse_structured(ORDER_SPEC, chunks)
 
 
-def aparse_order(
+async def aparse_order(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialOrder, Order]:
     """Stream ``Order`` snapshots from any async source of JSON text chunks."""

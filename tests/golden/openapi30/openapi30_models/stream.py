@@ -159,7 +159,7 @@ def parse_cat(chunks: Iterable[str]) -> PartialStream[PartialCat, Cat]:
     return parse_structured(CAT_SPEC, chunks)
 
 
-def aparse_cat(
+async def aparse_cat(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialCat, Cat]:
     """Stream ``Cat`` snapshots from any async source of JSON text chunks."""
@@ -266,7 +266,7 @@ def parse_error(chunks: Iterable[str]) -> PartialStream[PartialError, Error]:
     return parse_structured(ERROR_SPEC, chunks)
 
 
-def aparse_error(
+async def aparse_error(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialError, Error]:
     """Stream ``Error`` snapshots from any async source of JSON text chunks."""
@@ -373,7 +373,7 @@ def parse_owner(chunks: Iterable[str]) -> PartialStream[PartialOwner, Owner]:
     return parse_structured(OWNER_SPEC, chunks)
 
 
-def aparse_owner(
+async def aparse_owner(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialOwner, Owner]:
     """Stream ``Owner`` snapshots from any async source of JSON text chunks."""
@@ -480,7 +480,7 @@ def parse_pet(chunks: Iterable[str]) -> PartialStream[PartialPet, Pet]:
     return parse_structured(PET_SPEC, chunks)
 
 
-def aparse_pet(
+async def aparse_pet(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialPet, Pet]:
     """Stream ``Pet`` snapshots from any async source of JSON text chunks."""

@@ -152,7 +152,7 @@ def parse_step(chunks: Iterable[str]) -> PartialStream[PartialStep, Step]:
     return parse_structured(STEP_SPEC, chunks)
 
 
-def aparse_step(
+async def aparse_step(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialStep, Step]:
     """Stream ``Step`` snapshots from any async source of JSON text chunks."""
@@ -259,7 +259,7 @@ def parse_task(chunks: Iterable[str]) -> PartialStream[PartialTask, Task]:
     return parse_structured(TASK_SPEC, chunks)
 
 
-def aparse_task(
+async def aparse_task(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialTask, Task]:
     """Stream ``Task`` snapshots from any async source of JSON text chunks."""
@@ -366,7 +366,7 @@ def parse_user(chunks: Iterable[str]) -> PartialStream[PartialUser, User]:
     return parse_structured(USER_SPEC, chunks)
 
 
-def aparse_user(
+async def aparse_user(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialUser, User]:
     """Stream ``User`` snapshots from any async source of JSON text chunks."""

@@ -138,7 +138,7 @@ def parse_tree(chunks: Iterable[str]) -> PartialStream[PartialTree, Tree]:
     return parse_structured(TREE_SPEC, chunks)
 
 
-def aparse_tree(
+async def aparse_tree(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialTree, Tree]:
     """Stream ``Tree`` snapshots from any async source of JSON text chunks."""

@@ -138,7 +138,7 @@ def parse_zoo(chunks: Iterable[str]) -> PartialStream[PartialZoo, Zoo]:
     return parse_structured(ZOO_SPEC, chunks)
 
 
-def aparse_zoo(
+async def aparse_zoo(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialZoo, Zoo]:
     """Stream ``Zoo`` snapshots from any async source of JSON text chunks."""

@@ -138,7 +138,7 @@ def parse_article(chunks: Iterable[str]) -> PartialStream[PartialArticle, Articl
     return parse_structured(ARTICLE_SPEC, chunks)
 
 
-def aparse_article(
+async def aparse_article(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialArticle, Article]:
     """Stream ``Article`` snapshots from any async source of JSON text chunks."""

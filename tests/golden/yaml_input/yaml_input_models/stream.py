@@ -138,7 +138,7 @@ def parse_recipe(chunks: Iterable[str]) -> PartialStream[PartialRecipe, Recipe]:
     return parse_structured(RECIPE_SPEC, chunks)
 
 
-def aparse_recipe(
+async def aparse_recipe(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialRecipe, Recipe]:
     """Stream ``Recipe`` snapshots from any async source of JSON text chunks."""
