@@ -26,6 +26,7 @@ from ._shape import (
     STR,
     STRING,
     AtomicShape,
+    ExtrasModelShape,
     Invalid,
     ListShape,
     MapShape,
@@ -118,7 +119,7 @@ def shape_for(cls: type[BaseModel] | None) -> Shape:
         discriminators: dict[str, str] = getattr(cls, "__stream_discriminators__", {})
         root.inner = _compile(annotations.get("root", Any), discriminators.get("root"), False)
         return root
-    model = ModelShape(cls)
+    model = ExtrasModelShape(cls) if cls.model_config.get("extra") == "allow" else ModelShape(cls)
     _cache[cls] = model  # before compiling fields: recursive models refer to themselves
     _fill_model(model, cls)
     return model
@@ -143,6 +144,17 @@ def _fill_model(model: ModelShape, cls: type[BaseModel]) -> None:
     model.all_fields = frozenset(cls.model_fields)
     if issubclass(cls, PartialModel):
         model.not_null = frozenset(cls.__stream_not_null__)
+    if isinstance(model, ExtrasModelShape):
+        model.extra = _compile(_extra_value(annotations.get("__pydantic_extra__")), None, False)
+
+
+def _extra_value(annotation: Any) -> Any:
+    """``T`` of ``__pydantic_extra__: dict[str, T]``; ``Any`` when the class does not say."""
+    origin = typing.get_origin(annotation)
+    if origin is dict or origin is typing.Dict:  # noqa: UP006
+        args = typing.get_args(annotation)
+        return args[1] if args else Any
+    return Any  # BaseModel's own ``dict[str, Any] | None``
 
 
 def _compile(annotation: Any, discriminator: str | None, done: bool) -> Shape:

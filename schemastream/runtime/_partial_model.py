@@ -8,7 +8,7 @@ defaults to ``None`` (not seen yet), ``model_fields_set`` holds the keys receive
 # No `from __future__ import annotations` here: pydantic would re-evaluate this class's
 # string annotations for every generated subclass, a third of a large package's import.
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,21 +40,21 @@ class PartialModel(BaseModel):
     # made by hand has none: every field it holds, and itself, count as complete.
 
     def is_complete(self, field: str | None = None) -> bool:
-        """Whether ``field`` (a field name or alias) holds its final value.
+        """Whether ``field`` (a field name or alias, or an extra key) holds its final value.
 
         With no argument: whether the whole object is complete (closed in the JSON).
         """
         state = self.__pydantic_private__
         if field is None:
             return True if state is None else bool(state["done"])
-        name = _field_name(type(self), field)
+        name = _field_name(type(self), field, self.__pydantic_extra__)
         if state is None:
             return name in self.model_fields_set
         return name in state["complete"]
 
     @property
     def completed_fields(self) -> frozenset[str]:
-        """Names of the fields that hold their final value."""
+        """Names of the fields (and extra keys) that hold their final value."""
         state = self.__pydantic_private__
         if state is None:
             return frozenset(self.model_fields_set)
@@ -62,11 +62,13 @@ class PartialModel(BaseModel):
         return complete
 
 
-def _field_name(cls: type[PartialModel], field: str) -> str:
+def _field_name(cls: type[PartialModel], field: str, extra: dict[str, Any] | None) -> str:
     fields = cls.model_fields
     if field in fields:
         return field
     for name, info in fields.items():
         if info.alias == field:
             return name
+    if extra is not None and field in extra:
+        return field
     raise KeyError(f"{cls.__name__} has no field {field!r}")

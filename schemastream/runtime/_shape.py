@@ -21,6 +21,7 @@ __all__ = [
     "NOTHING",
     "AnyShape",
     "AtomicShape",
+    "ExtrasModelShape",
     "ListShape",
     "MapShape",
     "ModelShape",
@@ -306,6 +307,103 @@ class ModelShape(Shape):
                 continue
             try:
                 self.add(values, slot[0], convert_any(slot[1], item))
+            except Invalid:
+                continue
+        result = self.finish(values)
+        if result is NOTHING:
+            raise Invalid
+        return result
+
+
+class _ExtrasValues(_ModelValues):
+    """An open object of a model that allows extras: the unknown keys' values too."""
+
+    __slots__ = ("extra",)
+
+    def __init__(self, defaults: dict[str, Any]) -> None:
+        super().__init__(defaults)
+        self.extra: dict[str, Any] = {}
+
+
+class ExtrasModelShape(ModelShape):
+    """A ``Partial<Name>`` with ``extra="allow"``: unknown keys go to ``__pydantic_extra__``.
+
+    A subclass, so that models without extras keep ``ModelShape``'s code path as it is.
+    Extra keys count as received and complete like fields (``model_fields_set``,
+    ``is_complete``), as pydantic records them when it validates.
+    """
+
+    __slots__ = ("extra",)
+
+    def __init__(self, cls: type[BaseModel]) -> None:
+        super().__init__(cls)
+        #: the shape of every extra value (``__pydantic_extra__: dict[str, T]``; ANY untyped)
+        self.extra: Shape = ANY
+
+    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
+        slot = self.slots.get(key)  # type: ignore[arg-type]
+        if slot is None:
+            return key, self.extra, False
+        return slot
+
+    def new(self, is_obj: bool) -> Any:
+        return _ExtrasValues(self.defaults)
+
+    def add(self, values: Any, key: Any, value: Any) -> None:
+        # Every key a field answers to is in ``slots``, so no extra key is a field name.
+        if key in self.all_fields:
+            values.data[key] = value
+        else:
+            values.extra[key] = value
+        values.complete = values.complete | {key}
+
+    def _make_extra(
+        self,
+        data: dict[str, Any],
+        extra: dict[str, Any],
+        fields_set: set[str],
+        complete: frozenset[str],
+        done: bool,
+    ) -> Any:
+        obj = _new(self.cls)
+        _set(obj, "__dict__", data)
+        _set(obj, "__pydantic_fields_set__", fields_set)
+        _set(obj, "__pydantic_extra__", extra)
+        _set(obj, "__pydantic_private__", {"complete": complete, "done": done})
+        return obj
+
+    def view(self, values: Any, key: Any, child: Any) -> Any:
+        complete = values.complete
+        if self.not_null and self._held_back(values):
+            return NOTHING
+        data = values.data.copy()
+        extra = values.extra.copy()
+        fields_set = set(complete)
+        if child is not NOTHING:
+            if key in self.all_fields:
+                data[key] = child
+            else:
+                extra[key] = child
+            fields_set.add(key)
+        return self._make_extra(data, extra, fields_set, complete, False)
+
+    def finish(self, values: Any) -> Any:
+        complete = values.complete
+        if self.not_null and self._held_back(values):
+            return NOTHING
+        extra = values.extra
+        return self._make_extra(
+            values.data, extra, set(complete), self.all_fields.union(extra), True
+        )
+
+    def convert(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise Invalid
+        values = _ExtrasValues(self.defaults)
+        for key, item in value.items():
+            name, shape, _ = self.child(key)
+            try:
+                self.add(values, name, convert_any(shape, item))  # type: ignore[arg-type]
             except Invalid:
                 continue
         result = self.finish(values)
