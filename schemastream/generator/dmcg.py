@@ -53,6 +53,8 @@ X_STREAM = "x-stream"
 _X_STREAM_VALUES = frozenset({"done", "not-null"})
 # Inline schemas get synthetic reference paths; they have no pointer in the document.
 _SYNTHETIC = "#-datamodel-code-generator-#"
+# The pseudo-field that carries the type of typed extras (``additionalProperties``).
+_EXTRA_FIELD = "__pydantic_extra__"
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def _reconcile(specs: list[ModelSpec], tree: ast.Module) -> tuple[ModelSpec, ...
             dataclasses.replace(
                 spec,
                 kind=kinds[name],
+                extra=kinds[name] == "object" and _allows_extra(node),
                 bases=tuple(
                     base.id
                     for base in node.bases
@@ -134,6 +137,7 @@ def _reconcile(specs: list[ModelSpec], tree: ast.Module) -> tuple[ModelSpec, ...
                     dataclasses.replace(field, type=_retarget(field.type, kinds))
                     for field in fields
                 ),
+                extra_type=None if spec.extra_type is None else _retarget(spec.extra_type, kinds),
             )
         )
     return tuple(result)
@@ -212,9 +216,16 @@ def _model_spec(model: DataModel, file_name: str, original: dict[str, str]) -> M
     pointer = None if _SYNTHETIC in path else original.get(path, path)
     kind = _model_kind(model)
     fields: tuple[FieldSpec, ...] = ()
+    extra_type: TypeSpec | None = None
     if kind != "enum":
         fields = tuple(
-            _field_spec(field, pointer, file_name, root=kind == "root") for field in model.fields
+            _field_spec(field, pointer, file_name, root=kind == "root")
+            for field in model.fields
+            if field.name != _EXTRA_FIELD
+        )
+        extra_type = next(
+            (_extra_type(field.data_type) for field in model.fields if field.name == _EXTRA_FIELD),
+            None,
         )
     bases = tuple(
         base.reference.name
@@ -225,11 +236,35 @@ def _model_spec(model: DataModel, file_name: str, original: dict[str, str]) -> M
         name=model.class_name,
         kind=kind,
         fields=fields,
+        extra_type=extra_type,
         bases=bases,
         description=model.description or None,
         pointer=pointer,
         schema_name=_schema_name(pointer),
     )
+
+
+def _extra_type(data_type: DataType) -> TypeSpec | None:
+    """``T`` of the typed extras ``dict[str, T]`` (``None``: any JSON)."""
+    spec = _type_spec(data_type)
+    return spec.value if isinstance(spec, DictType) else None
+
+
+def _allows_extra(node: ast.ClassDef) -> bool:
+    """Whether the class body says ``model_config = ConfigDict(..., extra="allow")``."""
+    for statement in node.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "model_config" for t in statement.targets)
+            and isinstance(statement.value, ast.Call)
+        ):
+            return any(
+                keyword.arg == "extra"
+                and isinstance(keyword.value, ast.Constant)
+                and keyword.value.value == "allow"
+                for keyword in statement.value.keywords
+            )
+    return False
 
 
 def _model_kind(model: DataModel) -> ModelKind:

@@ -113,12 +113,16 @@ class ModelSpec:
     """A class of ``models.py`` and the facts its partial twin needs.
 
     ``pointer`` is the JSON pointer of its schema in the bundled document, when the
-    schema has a home there (inline schemas have none).
+    schema has a home there (inline schemas have none). ``extra`` is true when the
+    model keeps unknown keys (``additionalProperties`` beside ``properties``), whose
+    values have type ``extra_type`` (``None``: any JSON).
     """
 
     name: str
     kind: ModelKind
     fields: tuple[FieldSpec, ...] = ()
+    extra: bool = False
+    extra_type: TypeSpec | None = None
     bases: tuple[str, ...] = ()
     description: str | None = None
     pointer: str | None = None

@@ -11,7 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .deferred import DEFERRED_ROOT
-from .graph import FieldSpec, ModelSpec, NoneType, PackageSpec, StreamTarget
+from .graph import (
+    DictType,
+    FieldSpec,
+    ModelSpec,
+    NoneType,
+    PackageSpec,
+    StreamTarget,
+    TypeSpec,
+)
 from .naming import Namespace
 from .partial_types import partial_names, partial_type, render_hint, union
 
@@ -75,7 +83,8 @@ class PartialClass:
 
     ``closure`` names the partial classes to create with it (itself, its bases and every
     partial class it refers to, transitively), in definition order: each one's
-    unquoted annotations then name only classes that already exist.
+    unquoted annotations then name only classes that already exist. ``extra_hint`` is
+    the ``__pydantic_extra__`` annotation of a class that keeps typed extras.
     """
 
     name: str
@@ -83,6 +92,7 @@ class PartialClass:
     bases: str
     root: bool
     config: str | None
+    extra_hint: str | None
     description: str | None
     class_vars: tuple[ClassVarView, ...]
     fields: tuple[FieldView, ...]
@@ -242,8 +252,8 @@ def _closures(models: list[ModelSpec], by_name: dict[str, ModelSpec]) -> dict[st
     refers: dict[str, set[str]] = {}
     for model in models:
         names = {by_name[base].partial_name for base in model.bases if base in by_name}
-        for field in model.fields:
-            names |= partial_names(partial_type(field.type))
+        for spec in _field_types(model):
+            names |= partial_names(partial_type(spec))
         refers[model.partial_name] = {name for name in names if name in order}
     closures: dict[str, tuple[str, ...]] = {}
     for start in order:
@@ -256,6 +266,14 @@ def _closures(models: list[ModelSpec], by_name: dict[str, ModelSpec]) -> dict[st
                     todo.append(name)
         closures[start] = tuple(sorted(seen, key=order.__getitem__))
     return closures
+
+
+def _field_types(model: ModelSpec) -> list[TypeSpec]:
+    """The types of a model's fields, and of its extras when they are typed."""
+    types = [field.type for field in model.fields]
+    if model.extra and model.extra_type is not None:
+        types.append(DictType(model.extra_type))
+    return types
 
 
 def _factory_name(model: ModelSpec) -> str:
@@ -275,12 +293,14 @@ def _partial_class(
     closure: tuple[str, ...],
 ) -> PartialClass:
     def hint(field: FieldSpec) -> str:
+        return annotation(union([partial_type(field.type), NoneType()]))
+
+    def annotation(spec: TypeSpec) -> str:
         """The annotation, quoted only when it names a class defined later (or this one).
 
         partial.py evaluates its annotations at import (no ``from __future__ import
         annotations``): pydantic then has no strings to compile, and import is faster.
         """
-        spec = union([partial_type(field.type), NoneType()])
         text = render_hint(spec, namespace.import_name, models_module=".models")
         return text if partial_names(spec) <= defined else repr(text)
 
@@ -298,6 +318,7 @@ def _partial_class(
             bases=f"{DEFERRED_ROOT}[{root_hint}]",
             root=True,
             config=None,
+            extra_hint=None,
             description=model.description,
             class_vars=_class_vars(model, by_name, namespace),
             fields=(FieldView("root", root_hint, None, None),),
@@ -313,17 +334,26 @@ def _partial_class(
         if alias is not None or field.description is not None:
             namespace.import_name("pydantic", "Field")
         fields.append(FieldView(name, hint(field), alias, field.description))
-    config = None
+    config = []
     if any(field.name.startswith("model_") for field in fields):
         # pydantic warns about such names unless the class drops its protected namespaces.
-        config = "protected_namespaces=()"
+        config.append("protected_namespaces=()")
+    extra_hint = None
+    if model.extra:
+        # Snapshots keep the unknown keys as the full model does (PartialModel ignores them).
+        config.append('extra="allow"')
+        if model.extra_type is not None:
+            namespace.import_name("pydantic", "Field")
+            extra_hint = annotation(DictType(partial_type(model.extra_type)))
+    if config:
         namespace.import_name("pydantic", "ConfigDict")
     return PartialClass(
         name=model.partial_name,
         factory=_factory_name(model),
         bases=", ".join(bases) or partial_model,
         root=False,
-        config=config,
+        config=", ".join(config) or None,
+        extra_hint=extra_hint,
         description=model.description,
         class_vars=_class_vars(model, by_name, namespace),
         fields=tuple(fields),
