@@ -10,9 +10,18 @@ import pytest
 from _generated import ROOT, golden_schema
 
 from schemastream.generator import deferred, dmcg
-from schemastream.generator.graph import ModelRef
+from schemastream.generator.graph import ModelRef, ScalarType
 
-CASES = ["nested", "unions", "recursive", "inheritance", "root_models", "enums", "openapi30"]
+CASES = [
+    "nested",
+    "unions",
+    "recursive",
+    "inheritance",
+    "root_models",
+    "enums",
+    "openapi30",
+    "extras",
+]
 
 
 def test_pinned_version() -> None:
@@ -68,6 +77,22 @@ def test_graph_records_pointers_aliases_and_annotations() -> None:
     assert address["zip-code"].name == "zip_code"
     assert address["zip-code"].alias == "zip-code"
     assert address["zip-code"].description == "Five digits."
+
+
+def test_graph_records_extras_as_models_py_has_them() -> None:
+    # datamodel-code-generator writes typed extras as a ``__pydantic_extra__`` pseudo-field
+    # and ``extra="allow"``: the graph has neither field, but ``extra`` and ``extra_type``.
+    from schemastream.generator.loader import load_document
+
+    document = load_document(golden_schema("extras"))
+    result = dmcg.run(document.text, kind="jsonschema", file_name="x")
+    models = {m.name: m for m in result.models}
+    assert (models["Scores"].extra, models["Scores"].extra_type) == (True, ScalarType("int"))
+    assert models["Section"].extra_type == ModelRef("Section", "object")
+    assert (models["Bag"].extra, models["Bag"].extra_type) == (True, None)
+    assert not models["Catalog"].extra
+    assert all(f.name != "__pydantic_extra__" for m in result.models for f in m.fields)
+    assert "__pydantic_extra__" in result.source
 
 
 def test_defer_builds_rewrites_configs_and_drops_rebuilds() -> None:

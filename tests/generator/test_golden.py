@@ -144,3 +144,30 @@ def test_root_array_streams_through_its_async_parse_helper(golden_package: Modul
     snapshots, final = asyncio.run(collect())
     assert all(isinstance(snap, golden_package.PartialEvents) for snap in snapshots)
     assert final == golden_package.Events.model_validate_json(ROOT_ARRAY)
+
+
+CATALOG = {
+    "name": "spring",
+    "scores": {"alpha": 3, "total": 10, "beta": 7},
+    "items": [{"id": 1, "colour": "blue", "size": "XL"}, {"shape": "round", "id": 2}],
+    "outline": {"title": "top", "intro": {"title": "i", "part": {}}, "end": {}},
+    "bag": {"free": [1, {"deep": "text"}], "note": "n"},
+}
+
+
+@pytest.mark.parametrize("golden_package", ["extras"], indirect=True)
+def test_extras_stream_through_the_parse_helper(golden_package: ModuleType) -> None:
+    # Rule 5 with additionalProperties beside properties: every snapshot dumps exactly
+    # the JSON seen so far (the plain parser's value after the same chunks).
+    package = golden_package
+    text = json.dumps(CATALOG)
+    chunks = chunked(text, 3)
+    plain = schemastream.runtime.SnapshotParser()
+    seen = [plain.value for chunk in chunks if plain.feed(chunk)]
+    with package.parse_catalog(chunks) as stream:
+        dumps = [snap.model_dump(by_alias=True, exclude_unset=True) for snap in stream]
+    assert dumps == seen and dumps[-1] == CATALOG
+    last = stream.snapshot
+    assert isinstance(last.outline.__pydantic_extra__["intro"], package.PartialSection)
+    assert last.items[1].is_complete("shape")
+    assert stream.final.model_dump(by_alias=True, exclude_unset=True) == CATALOG
