@@ -401,9 +401,10 @@ class ExtrasModelShape(ModelShape):
             raise Invalid
         values = _ExtrasValues(self.defaults)
         for key, item in value.items():
-            name, shape, _ = self.child(key)
+            slot = self.slots.get(key)
+            name, shape = (key, self.extra) if slot is None else (slot[0], slot[1])
             try:
-                self.add(values, name, convert_any(shape, item))  # type: ignore[arg-type]
+                self.add(values, name, convert_any(shape, item))
             except Invalid:
                 continue
         result = self.finish(values)
