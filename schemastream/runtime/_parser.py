@@ -756,6 +756,12 @@ def _length(values: Any) -> int:
         return 0
 
 
+def _finish(parser: SnapshotParser) -> tuple[Any, bool]:
+    """The final value, and whether finishing changed it (a top-level number ends with the text)."""
+    was_complete = parser.complete
+    return parser.finish(), not was_complete
+
+
 def parse_partial(chunks: Iterable[str], **limits: Any) -> Iterator[Any]:
     """Yield the plain partial JSON value after each chunk that changed it.
 
@@ -769,9 +775,8 @@ def parse_partial(chunks: Iterable[str], **limits: Any) -> Iterator[Any]:
     for chunk in chunks:
         if parser.feed(chunk):
             yield parser.value
-    was_complete = parser.complete
-    final = parser.finish()
-    if not was_complete:  # the end of the text completed a top-level number
+    final, changed = _finish(parser)
+    if changed:
         yield final
 
 
@@ -781,7 +786,6 @@ async def aparse_partial(chunks: AsyncIterable[str], **limits: Any) -> AsyncIter
     async for chunk in chunks:
         if parser.feed(chunk):
             yield parser.value
-    was_complete = parser.complete
-    final = parser.finish()
-    if not was_complete:  # the end of the text completed a top-level number
+    final, changed = _finish(parser)
+    if changed:
         yield final

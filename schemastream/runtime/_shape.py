@@ -72,21 +72,12 @@ class AnyShape(Shape):
     def new(self, is_obj: bool) -> Any:
         return {} if is_obj else []
 
+    # A free-form object or array behaves as a map or list of free-form values.
     def add(self, values: Any, key: Any, value: Any) -> None:
-        if isinstance(values, dict):
-            values[key] = value
-        else:
-            values.append(value)
+        (_ANY_MAP if isinstance(values, dict) else _ANY_LIST).add(values, key, value)
 
     def view(self, values: Any, key: Any, child: Any) -> Any:
-        if isinstance(values, dict):
-            copy = dict(values)
-            if child is not NOTHING:
-                copy[key] = child
-            return copy
-        if child is NOTHING:
-            return list(values)
-        return [*values, child]
+        return (_ANY_MAP if isinstance(values, dict) else _ANY_LIST).view(values, key, child)
 
     def finish(self, values: Any) -> Any:
         return values
@@ -216,6 +207,10 @@ class MapShape(Shape):
             except Invalid:
                 continue
         return out
+
+
+_ANY_LIST = ListShape(ANY)
+_ANY_MAP = MapShape(ANY)
 
 
 class _ModelValues:
