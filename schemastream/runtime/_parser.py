@@ -69,6 +69,14 @@ _SIMPLE_ESCAPES = {
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
+class _Malformed(Exception):
+    """Internal: not JSON at ``offset``. Tolerant mode looks further; otherwise it is raised."""
+
+    def __init__(self, reason: str, offset: int) -> None:
+        self.reason = reason
+        self.offset = offset
+
+
 class _Frame:
     """One open container on the path from the root to the current token."""
 
@@ -137,6 +145,7 @@ class SnapshotParser:
         self._parts: list[str] = []
         self._size = 0
         self._shown_before_rescan: Any = None
+        self._failure: JSONParseError | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -192,51 +201,69 @@ class SnapshotParser:
         return self.text[max(self._start, 0) : end]
 
     def feed(self, chunk: str) -> bool:
-        """Parse one more chunk; return whether the visible value changed."""
+        """Parse one more chunk; return whether the visible value changed.
+
+        A parser that raised ``JSONParseError`` (or ``LimitExceededError``) stays failed:
+        every later ``feed`` and ``finish`` raises the same error.
+        """
+        if self._failure is not None:
+            raise self._failure
         n = len(chunk)
         if not n:
             return False
         base = self._size
         self._parts.append(chunk)
         self._size += n
-        if self._max_size is not None and self._size > self._max_size:
-            raise LimitExceededError(
-                "max_size", self._max_size, text=self.text, offset=self._max_size
-            )
-        if not self._tolerant:
-            return self._scan(chunk, base)
         try:
-            changed = self._scan(chunk, base)
-        except JSONParseError:
-            if self._complete or self._start < 0:
-                raise
-            changed = self._rescan()
+            if self._max_size is not None and self._size > self._max_size:
+                raise LimitExceededError(
+                    "max_size", self._max_size, text=self.text, offset=self._max_size
+                )
+            if not self._tolerant:
+                return self._scan(chunk, base)
+            return self._scan_tolerant(chunk, base)
+        except _Malformed as bad:
+            self._failure = JSONParseError(
+                bad.reason, text=self.text, offset=bad.offset, snapshot=self._value
+            )
+        except JSONParseError as exc:
+            self._failure = exc
+        raise self._failure
+
+    def _scan_tolerant(self, chunk: str, base: int) -> bool:
+        """Tolerant mode: a bracket that turns out to be prose ("{as requested}") is skipped.
+
+        The search for the value resumes where the false start broke, so every character
+        is read a bounded number of times; limits are never retried past.
+        """
+        while True:
+            try:
+                changed = self._scan(chunk, base)
+                break
+            except _Malformed as bad:
+                if self._complete or self._start < 0:
+                    raise
+                if self._value is not None:
+                    self._shown_before_rescan = self._value
+                base = max(bad.offset, self._start + 1)
+                chunk = self._text_from(base)
+                self._reset()
         shown = self._shown_before_rescan
         if changed and shown is not None:
-            if self._value == shown:
+            if _same(self._value, shown):
                 return False  # the false start showed this already: no duplicate
             self._shown_before_rescan = None
         return changed
 
-    def _rescan(self) -> bool:
-        """Tolerant mode: what looked like the value was prose ("{as requested}").
-
-        Look again from just after the bracket it started at; the text is kept, so
-        nothing is lost, and each retry starts further on.
-        """
-        text = self.text
-        if self._value is not None:
-            self._shown_before_rescan = self._value
-        while True:
-            start = self._start + 1
-            self._reset()
-            try:
-                changed = self._scan(text[start:], start)
-            except JSONParseError:
-                if self._complete or self._start < 0:
-                    raise
-                continue
-            return changed and self._value is not None
+    def _text_from(self, offset: int) -> str:
+        """The text from ``offset`` to the end, reading only the parts it spans."""
+        parts = self._parts
+        start = self._size
+        k = len(parts)
+        while start > offset:
+            k -= 1
+            start -= len(parts[k])
+        return "".join(parts[k:])[offset - start :]
 
     def _scan(self, chunk: str, base: int) -> bool:
         n = len(chunk)
@@ -319,9 +346,17 @@ class SnapshotParser:
 
     def finish(self) -> Any:
         """Check the text is one complete JSON value and return the final value."""
+        if self._failure is not None:
+            raise self._failure
         if self._state == _NUMBER and not self._stack:
             self._emit = False
-            self._end_number(self._size)
+            try:
+                self._end_number(self._size)
+            except _Malformed as bad:
+                self._failure = JSONParseError(
+                    bad.reason, text=self.text, offset=bad.offset, snapshot=self._value
+                )
+                raise self._failure from None
             self._refresh()
         if not self._complete:
             if self._state == _PROSE:
@@ -740,7 +775,15 @@ class SnapshotParser:
         return f"{state} at {path}" if state else f"at {path}"
 
     def _fail(self, reason: str, offset: int) -> NoReturn:
-        raise JSONParseError(reason, text=self.text, offset=offset, snapshot=self._value)
+        raise _Malformed(reason, offset)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two values are equal; values nested past Python's stack count as different."""
+    try:
+        return bool(a == b)
+    except RecursionError:
+        return False
 
 
 def _accepts(shape: Shape, kind: str) -> bool:

@@ -1,0 +1,97 @@
+"""Hostile and unlucky input: tolerant mode stays linear, failures stick, limits match pydantic."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from schemastream.runtime import (
+    DEFAULT_MAX_DEPTH,
+    IncompleteJSONError,
+    JSONParseError,
+    LimitExceededError,
+    SnapshotParser,
+)
+
+from ._json_checks import chunked
+
+# --- tolerant mode: linear, capped, no recursion -----------------------------------------
+
+
+def test_tolerant_mode_on_deep_brackets_raises_the_depth_limit_not_recursion() -> None:
+    parser = SnapshotParser(tolerant=True)
+    with pytest.raises(LimitExceededError) as info:
+        for _ in range(300):
+            parser.feed("[[[[")
+    assert info.value.limit == "max_depth"
+
+
+def test_tolerant_mode_without_a_depth_limit_keeps_deep_brackets_without_recursion() -> None:
+    parser = SnapshotParser(tolerant=True, max_depth=None)
+    for _ in range(300):
+        parser.feed("[[[[")
+    with pytest.raises(IncompleteJSONError):
+        parser.finish()
+
+
+def test_tolerant_mode_never_swallows_a_limit_to_look_further() -> None:
+    text = "Here: " + '{"a": ' * (DEFAULT_MAX_DEPTH + 5)
+    parser = SnapshotParser(tolerant=True)
+    with pytest.raises(LimitExceededError):
+        parser.feed(text)
+
+
+def _cpu_seconds(text: str, chunk: int, error: type[Exception], **limits: Any) -> float:
+    parser = SnapshotParser(tolerant=True, **limits)
+    start = time.process_time()
+    with pytest.raises(error):
+        for piece in chunked(text, [chunk]):
+            parser.feed(piece)
+        parser.finish()
+    return time.process_time() - start
+
+
+def test_tolerant_mode_is_linear_on_prose_that_looks_like_json() -> None:
+    # Rescanning from every bracket past the depth limit took 6 s on these 24 KB.
+    assert _cpu_seconds('{"a": ' * 4_000, 4096, LimitExceededError) < 1.0
+
+
+def test_tolerant_mode_is_linear_on_many_false_starts() -> None:
+    # Re-reading the whole text at each false start took 4.5 s on these 300 KB.
+    text = "{x\n[y\n" * 50_000 + "[1, oops"
+    assert _cpu_seconds(text, 7, IncompleteJSONError, max_depth=None) < 1.5
+
+
+def test_tolerant_mode_resumes_where_the_false_start_broke() -> None:
+    parser = SnapshotParser(tolerant=True)
+    parser.feed('Use {braces} or [brackets], then {"a": [1, {"b": 2}]} and {"c": 3}')
+    assert parser.finish() == {"a": [1, {"b": 2}]}
+    assert parser.json_text == '{"a": [1, {"b": 2}]}'
+
+
+# --- a failed parser stays failed ----------------------------------------------------------
+
+
+def test_a_parser_that_raised_stays_failed() -> None:
+    parser = SnapshotParser()
+    parser.feed("[1, ")
+    with pytest.raises(JSONParseError) as first:
+        parser.feed("}")
+    for action in (lambda: parser.feed('"a": 1}'), parser.finish, lambda: parser.feed("]")):
+        with pytest.raises(JSONParseError) as again:
+            action()
+        assert again.value.offset == first.value.offset
+        assert again.value.text == "[1, }"
+
+
+@pytest.mark.parametrize("tolerant", [False, True])
+def test_a_parser_past_a_limit_stays_failed(tolerant: bool) -> None:
+    parser = SnapshotParser(max_depth=3, tolerant=tolerant)
+    with pytest.raises(LimitExceededError):
+        parser.feed("[[[[")
+    with pytest.raises(LimitExceededError):
+        parser.feed("]]]]")
+    with pytest.raises(LimitExceededError):
+        parser.finish()
