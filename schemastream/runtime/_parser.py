@@ -42,7 +42,10 @@ __all__ = [
     "parse_partial",
 ]
 
-DEFAULT_MAX_DEPTH = 1000
+#: The deepest nesting pydantic's ``model_validate_json`` accepts (its JSON reader stops
+#: there): deeper text could never pass the final validation, so the parser stops there too.
+PYDANTIC_MAX_DEPTH = 201
+DEFAULT_MAX_DEPTH = PYDANTIC_MAX_DEPTH
 DEFAULT_MAX_SIZE = 64 * 1024 * 1024
 
 # Parser states.
@@ -425,7 +428,12 @@ class SnapshotParser:
         stack = self._stack
         if self._max_depth is not None and len(stack) >= self._max_depth:
             raise LimitExceededError(
-                "max_depth", self._max_depth, text=self.text, offset=offset, snapshot=self._value
+                "max_depth",
+                self._max_depth,
+                text=self.text,
+                offset=offset,
+                snapshot=self._value,
+                hint=_depth_hint(self._max_depth),
             )
         if frame.hidden and self._hidden_from > len(stack):
             self._hidden_from = len(stack)
@@ -776,6 +784,16 @@ class SnapshotParser:
 
     def _fail(self, reason: str, offset: int) -> NoReturn:
         raise _Malformed(reason, offset)
+
+
+def _depth_hint(limit: int) -> str:
+    if limit <= PYDANTIC_MAX_DEPTH:
+        return (
+            f"pydantic's model_validate_json accepts at most {PYDANTIC_MAX_DEPTH} levels, so "
+            "deeper JSON could not pass the final validation; for plain parsing raise it "
+            "with max_depth=..."
+        )
+    return "raise it with max_depth=..."
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -6,12 +6,15 @@ import time
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from schemastream.runtime import (
     DEFAULT_MAX_DEPTH,
     IncompleteJSONError,
     JSONParseError,
     LimitExceededError,
+    PartialModel,
+    PartialStream,
     SnapshotParser,
 )
 
@@ -95,3 +98,34 @@ def test_a_parser_past_a_limit_stays_failed(tolerant: bool) -> None:
         parser.feed("]]]]")
     with pytest.raises(LimitExceededError):
         parser.finish()
+
+
+# --- the depth limit is what the final validation can take -----------------------------------
+
+
+def test_the_default_depth_is_exactly_what_pydantic_validates() -> None:
+    adapter: TypeAdapter[Any] = TypeAdapter(Any)
+    deepest = "[" * DEFAULT_MAX_DEPTH + "]" * DEFAULT_MAX_DEPTH
+    assert adapter.validate_json(deepest) is not None
+    assert SnapshotParser().feed(deepest)
+    too_deep = "[" + deepest + "]"
+    with pytest.raises(ValidationError, match="recursion limit"):
+        adapter.validate_json(too_deep)
+    with pytest.raises(LimitExceededError, match="pydantic") as info:
+        SnapshotParser().feed(too_deep)
+    assert info.value.offset == DEFAULT_MAX_DEPTH
+
+
+class Tree(BaseModel):
+    child: Tree | None = None
+
+
+class PartialTree(PartialModel):
+    child: PartialTree | None = None
+
+
+def test_nesting_the_parser_accepts_validates_at_the_end() -> None:
+    depth = DEFAULT_MAX_DEPTH
+    text = '{"child": ' * (depth - 1) + "{}" + "}" * (depth - 1)
+    stream = PartialStream(PartialTree, Tree, chunked(text, [64]))
+    assert stream.final == Tree.model_validate_json(text)
