@@ -562,7 +562,10 @@ class SnapshotParser:
         self._mark_start(offset)
         shape = self._cur
         self._str_visible = (
-            shape is not None and shape.grows and len(self._stack) <= self._hidden_from
+            shape is not None
+            and shape.grows
+            and not self._next_done
+            and len(self._stack) <= self._hidden_from
         )
         self._str_dirty = self._str_visible
         self._str_view = NOTHING
@@ -672,6 +675,10 @@ class SnapshotParser:
             name, child, done = key, None, False
         else:
             name, child, done = shape.child(key)
+            # A repeated key (the last one wins, as in json.loads and pydantic): its new value
+            # is held back until complete, then replaces the old one, so no snapshot shows
+            # the old value shrinking into the new.
+            done = done or shape.holds(frame.values, name)
         frame.key = name
         self._next = child
         self._next_done = done

@@ -79,6 +79,9 @@ class AnyShape(Shape):
     def view(self, values: Any, key: Any, child: Any) -> Any:
         return (_ANY_MAP if isinstance(values, dict) else _ANY_LIST).view(values, key, child)
 
+    def holds(self, values: Any, key: Any) -> bool:
+        return isinstance(values, dict) and key in values
+
     def finish(self, values: Any) -> Any:
         return values
 
@@ -188,6 +191,10 @@ class MapShape(Shape):
     def add(self, values: Any, key: Any, value: Any) -> None:
         values[key] = value
 
+    def holds(self, values: Any, key: Any) -> bool:
+        """Whether the open object already shows a value for ``key`` (a repeated key)."""
+        return key in values
+
     def view(self, values: Any, key: Any, child: Any) -> Any:
         copy = dict(values)
         if child is not NOTHING:
@@ -258,6 +265,9 @@ class ModelShape(Shape):
     def add(self, values: Any, key: Any, value: Any) -> None:
         values.data[key] = value
         values.complete = values.complete | {key}
+
+    def holds(self, values: Any, key: Any) -> bool:
+        return key in values.complete
 
     def _make(
         self, data: dict[str, Any], fields_set: set[str], complete: frozenset[str], done: bool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -16,6 +17,7 @@ from schemastream.runtime import (
     PartialModel,
     PartialStream,
     SnapshotParser,
+    parse_partial,
 )
 
 from ._json_checks import chunked
@@ -129,3 +131,44 @@ def test_nesting_the_parser_accepts_validates_at_the_end() -> None:
     text = '{"child": ' * (depth - 1) + "{}" + "}" * (depth - 1)
     stream = PartialStream(PartialTree, Tree, chunked(text, [64]))
     assert stream.final == Tree.model_validate_json(text)
+
+
+# --- duplicate keys: the last one wins, and no snapshot goes backwards ------------------------
+
+
+def _each_prefix(text: str) -> list[Any]:
+    return list(parse_partial(list(text)))
+
+
+def test_a_repeated_key_is_held_back_until_complete_then_replaces() -> None:
+    text = '{"a": "first", "b": [1], "a": "second", "b": [2, 3], "c": {"x": 1}, "c": {}}'
+    snapshots = _each_prefix(text)
+    assert snapshots[-1] == json.loads(text) == {"a": "second", "b": [2, 3], "c": {}}
+    shown_a = [s["a"] for s in snapshots if "a" in s]
+    shown_b = [s["b"] for s in snapshots if "b" in s]
+    shown_c = [s["c"] for s in snapshots if "c" in s]
+    assert "" not in shown_a[shown_a.index("first") :], "the repeat never shows half-way"
+    assert [a for a in dict.fromkeys(shown_a) if not "first".startswith(a)] == ["second"]
+    assert list(dict.fromkeys(map(tuple, shown_b))) == [(), (1,), (2, 3)]
+    assert {"x": 1} in shown_c and shown_c[-1] == {}
+    assert [] not in shown_b[shown_b.index([1]) :]
+
+
+class Named(BaseModel):
+    name: str
+    tags: list[str]
+
+
+class PartialNamed(PartialModel):
+    name: str | None = None
+    tags: list[str] | None = None
+
+
+def test_a_repeated_field_ends_as_pydantic_validates_it() -> None:
+    text = '{"name": "first", "tags": ["x"], "name": "second", "tags": ["y", "z"]}'
+    stream = PartialStream(PartialNamed, Named, list(text))
+    names = [s.name for s in stream if s.name is not None]
+    assert stream.final == Named.model_validate_json(text) == Named(name="second", tags=["y", "z"])
+    assert stream.snapshot is not None and stream.snapshot.name == "second"
+    after_first = names[names.index("first") :]
+    assert set(after_first) == {"first", "second"}, after_first
