@@ -474,8 +474,10 @@ class SnapshotParser:
             self._end = end
             self._state = _END
             if value is not NOTHING:
+                # Even when nothing visible changed (the closing bracket came alone): the
+                # last snapshot a user sees says the value is complete.
                 self._value = value
-                self._emit = self._emit or changed
+                self._emit = True
             return
         frame = stack[-1]
         self._state = _AFTER

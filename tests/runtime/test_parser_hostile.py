@@ -172,3 +172,38 @@ def test_a_repeated_field_ends_as_pydantic_validates_it() -> None:
     assert stream.snapshot is not None and stream.snapshot.name == "second"
     after_first = names[names.index("first") :]
     assert set(after_first) == {"first", "second"}, after_first
+
+
+# --- the last snapshot says complete -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        ('{"name": "Ada", "tags": ["x"]', "}"),
+        ('{"tags": ["x"], "name": "Ada', '"}'),
+        ('{"name": "Ada", "tags": ["x"', "]}"),
+        ('{"name": "Ada", "tags": []', "\n}\n"),
+    ],
+)
+def test_a_closing_bracket_alone_gives_one_last_complete_snapshot(head: str, tail: str) -> None:
+    stream = PartialStream(PartialNamed, Named, [head, tail])
+    snapshots = list(stream)
+    assert len(snapshots) == 2
+    assert not snapshots[0].is_complete()
+    assert snapshots[1].is_complete()
+    assert snapshots[1].model_dump() == snapshots[0].model_dump()
+
+
+def test_a_closing_quote_alone_completes_a_top_level_string() -> None:
+    parser = SnapshotParser()
+    assert parser.feed('"abc')
+    assert parser.feed('"')
+    assert parser.complete and parser.value == "abc"
+
+
+def test_completion_alone_inside_the_value_emits_nothing() -> None:
+    parser = SnapshotParser(PartialNamed)
+    assert parser.feed('{"tags": ["x')
+    assert not parser.feed('"')
+    assert not parser.feed("]")
