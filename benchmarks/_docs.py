@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 Kind = Literal["talk", "panel", "break"]
 KINDS: frozenset[str] = frozenset(("talk", "panel", "break"))
@@ -77,7 +77,7 @@ class PartialUser(PartialModel):
     age: int | None = None
     score: float | None = None
     address: PartialAddress | None = None
-    tags: list[str] | None = None
+    tags: SnapshotList[str] | None = None
     bio: str | None = None
 
 
@@ -93,8 +93,8 @@ class PartialAgendaItem(PartialModel):
 class PartialDoc(PartialModel):
     event: str | None = None
     edition: int | None = None
-    agenda: list[PartialAgendaItem] | None = None
-    users: list[PartialUser] | None = None
+    agenda: SnapshotList[PartialAgendaItem] | None = None
+    users: SnapshotList[PartialUser] | None = None
 
 
 # --- plain all-optional models (pydantic's experimental partial validation) -------------------

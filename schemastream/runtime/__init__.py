@@ -41,6 +41,7 @@ from ._stream import (
     aparse_structured,
     parse_structured,
 )
+from ._views import SnapshotDict, SnapshotList
 
 __all__ = [
     "DEFAULT_MAX_DEPTH",
@@ -59,6 +60,8 @@ __all__ = [
     "PartialStream",
     "RefusalError",
     "SchemaStreamError",
+    "SnapshotDict",
+    "SnapshotList",
     "SnapshotParser",
     "StreamError",
     "StreamInterruptedError",
