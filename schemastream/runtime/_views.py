@@ -7,10 +7,12 @@ its first ``n`` entries plus the entry still arriving. No view ever changes once
 from __future__ import annotations
 
 import itertools
+import typing
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Annotated, Any, Generic, TypeVar, overload
 
-from pydantic import SerializerFunctionWrapHandler, WrapSerializer
+from pydantic import GetCoreSchemaHandler, SerializerFunctionWrapHandler
+from pydantic_core import core_schema
 
 __all__ = [
     "DICT_DUMP",
@@ -174,9 +176,39 @@ def _dump_dict(value: Mapping[str, Any], handler: SerializerFunctionWrapHandler)
     return handler(value if type(value) is dict else dict(value))
 
 
-# pydantic serializes a ``Sequence``/``Mapping`` field only when it holds a list or dict.
-LIST_DUMP = WrapSerializer(_dump_list)
-DICT_DUMP = WrapSerializer(_dump_dict)
+class _SnapshotSchema:
+    """The pydantic schema of ``SnapshotList``/``SnapshotDict`` fields.
+
+    Validated as a list or dict (a partial model built by hand); serialized from any
+    ``Sequence``/``Mapping``, which pydantic's own ``Sequence`` schema does not do (it
+    returns a view unserialized). Simpler than that schema, so partial classes build fast.
+    """
+
+    __slots__ = ("_dump", "_mapping")
+
+    def __init__(self, mapping: bool) -> None:
+        self._mapping = mapping
+        self._dump = _dump_dict if mapping else _dump_list
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        args = typing.get_args(source)
+        item = handler.generate_schema(args[-1] if args else Any)
+        if self._mapping:
+            plain: core_schema.CoreSchema = core_schema.dict_schema(core_schema.str_schema(), item)
+        else:
+            plain = core_schema.list_schema(item)
+        serialization = core_schema.wrap_serializer_function_ser_schema(self._dump, schema=plain)
+        if self._mapping:
+            return core_schema.dict_schema(
+                core_schema.str_schema(), item, serialization=serialization
+            )
+        return core_schema.list_schema(item, serialization=serialization)
+
+
+LIST_DUMP = _SnapshotSchema(mapping=False)
+DICT_DUMP = _SnapshotSchema(mapping=True)
 
 #: A partial model's list field: a read-only ``Sequence``, a ``ListView`` while the list is
 #: open (so a snapshot costs the same however long the list) and a ``list`` once closed.

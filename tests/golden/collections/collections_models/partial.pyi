@@ -5,7 +5,7 @@
 """
 
 from pydantic import JsonValue
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
 
 __all__ = [
     "PartialInventory",
@@ -17,10 +17,10 @@ class PartialLocation(PartialModel):
     shelf: str | None = None
 
 class PartialInventory(PartialModel):
-    tags: list[str] | None = None
-    matrix: list[list[int]] | None = None
-    counts: dict[str, int] | None = None
-    locations: dict[str, PartialLocation] | None = None
-    metadata: dict[str, JsonValue] | None = None
-    unique_codes: list[str] | None = None
+    tags: SnapshotList[str] | None = None
+    matrix: SnapshotList[SnapshotList[int]] | None = None
+    counts: SnapshotDict[int] | None = None
+    locations: SnapshotDict[PartialLocation] | None = None
+    metadata: SnapshotDict[JsonValue] | None = None
+    unique_codes: SnapshotList[str] | None = None
     anything: JsonValue | None = None

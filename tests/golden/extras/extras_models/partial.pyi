@@ -5,7 +5,7 @@
 """
 
 from pydantic import ConfigDict, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialBag",
@@ -46,6 +46,6 @@ class PartialCatalog(PartialModel):
 
     name: str | None = None
     scores: PartialScores | None = None
-    items: list[PartialItem] | None = None
+    items: SnapshotList[PartialItem] | None = None
     outline: PartialSection | None = None
     bag: PartialBag | None = None

@@ -6,7 +6,7 @@
 
 from typing import ClassVar
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialAlbum",
@@ -33,8 +33,8 @@ class PartialAlbum(PartialItem):
     __stream_not_null__: ClassVar[frozenset[str]] = frozenset({"id"})
 
     artist: str | None = None
-    tracks: list[str] | None = None
+    tracks: SnapshotList[str] | None = None
 
 class PartialCatalog(PartialModel):
     featured: PartialBook | None = None
-    media: list[PartialAlbum] | None = None
+    media: SnapshotList[PartialAlbum] | None = None

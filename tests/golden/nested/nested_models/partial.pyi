@@ -7,7 +7,7 @@
 from uuid import UUID
 
 from pydantic import AnyUrl, AwareDatetime, EmailStr, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialCustomer",
@@ -37,6 +37,6 @@ class PartialOrder(PartialModel):
     id: UUID | None = None
     customer: PartialCustomer | None = None
     shipping_address: PartialShippingAddress | None = None
-    items: list[PartialLineItem] | None = None
+    items: SnapshotList[PartialLineItem] | None = None
     placed_at: AwareDatetime | None = None
     total: float | None = None

@@ -6,7 +6,7 @@
 
 from datetime import date
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialCat",
@@ -26,7 +26,7 @@ class PartialCat(PartialPet):
 
 class PartialOwner(PartialModel):
     name: str | None = None
-    pets: list[PartialCat] | None = None
+    pets: SnapshotList[PartialCat] | None = None
     since: date | None = None
 
 class PartialError(PartialModel):

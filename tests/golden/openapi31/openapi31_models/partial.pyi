@@ -7,7 +7,7 @@
 from typing import Generic, TypeVar
 
 from pydantic import AwareDatetime, ConfigDict, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Role
 
@@ -37,8 +37,8 @@ class PartialTask(PartialModel):
     id: str | None = None
     title: str | None = None
     due: AwareDatetime | None = None
-    steps: list[PartialStep] | None = None
+    steps: SnapshotList[PartialStep] | None = None
     owner: PartialUser | None = None
 
-class PartialTaskList(_DeferredRootModel[list[PartialTask] | None]):
-    root: list[PartialTask] | None = None
+class PartialTaskList(_DeferredRootModel[SnapshotList[PartialTask] | None]):
+    root: SnapshotList[PartialTask] | None = None

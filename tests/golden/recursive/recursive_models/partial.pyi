@@ -4,7 +4,7 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialAuthor",
@@ -15,16 +15,16 @@ __all__ = [
 
 class PartialNode(PartialModel):
     value: str | None = None
-    children: "list[PartialNode] | None" = None
+    children: "SnapshotList[PartialNode] | None" = None
     parent: "PartialNode | None" = None
 
 class PartialTree(PartialModel):
     root: PartialNode | None = None
-    comments: "list[PartialComment] | None" = None
+    comments: "SnapshotList[PartialComment] | None" = None
 
 class PartialComment(PartialModel):
     text: str | None = None
-    replies: "list[PartialComment] | None" = None
+    replies: "SnapshotList[PartialComment] | None" = None
     by: "PartialAuthor | None" = None
 
 class PartialAuthor(PartialModel):

@@ -7,7 +7,7 @@
 from typing import ClassVar
 
 from pydantic import Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialArticle",
@@ -24,12 +24,12 @@ class PartialSection(PartialModel):
     text: str | None = None
 
 class PartialSummary(PartialModel):
-    points: list[str] | None = None
+    points: SnapshotList[str] | None = None
 
 class PartialArticle(PartialModel):
     __stream_done__: ClassVar[frozenset[str]] = frozenset({"headline", "summary"})
 
     headline: str | None = Field(default=None, description="Shown only when complete.")
     body: str | None = None
-    sections: list[PartialSection] | None = None
+    sections: SnapshotList[PartialSection] | None = None
     summary: PartialSummary | None = None

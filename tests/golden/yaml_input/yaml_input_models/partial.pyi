@@ -4,7 +4,7 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Unit
 
@@ -23,5 +23,5 @@ class PartialRecipe(PartialModel):
 
     name: str | None = None
     servings: int | None = None
-    ingredients: list[PartialIngredient] | None = None
-    steps: list[str] | None = None
+    ingredients: SnapshotList[PartialIngredient] | None = None
+    steps: SnapshotList[str] | None = None
