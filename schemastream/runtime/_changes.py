@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import NamedTuple, Protocol
 
-__all__ = ["Change", "ChangeKind", "ChangeLog", "Item", "Node", "WatchPath", "path_of", "pointer"]
+__all__ = ["Change", "ChangeKind", "ChangeLog", "Item", "Node", "WatchPath"]
 
 
 class ChangeKind(IntEnum):
@@ -37,6 +37,9 @@ class Node(Protocol):
     def path_key(self) -> str | int:
         """This container's key (object) or index (array) in its parent's snapshot."""
         ...
+
+    #: its JSON pointer, once someone asked (see ``_patches.pointer``)
+    pointer: str | None
 
 
 class Change(NamedTuple):
@@ -95,24 +98,3 @@ class ChangeLog:
         """Report the items of the list at ``path`` from now on; returns the watch's index."""
         self.watched = (*self.watched, path)
         return len(self.watched) - 1
-
-
-def path_of(parent: Node | None, key: str | int) -> list[str | int]:
-    """The keys and indices from the root to ``key`` of ``parent``."""
-    path: list[str | int] = []
-    if parent is None:
-        return path
-    path.append(key)
-    node: Node | None = parent
-    while node is not None and node.parent is not None:
-        path.append(node.path_key)
-        node = node.parent
-    path.reverse()
-    return path
-
-
-def pointer(parent: Node | None, key: str | int) -> str:
-    """The RFC 6901 JSON pointer of ``key`` of ``parent`` (``""``: the root)."""
-    return "".join(
-        "/" + str(part).replace("~", "~0").replace("/", "~1") for part in path_of(parent, key)
-    )

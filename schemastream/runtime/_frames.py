@@ -62,6 +62,7 @@ class Frame:
         "name",
         "parent",
         "path_key",
+        "pointer",
         "raw_key",
         "shape",
         "start",
@@ -89,8 +90,9 @@ class Frame:
         self.wrap = wrap
         self.parent = parent
         self.depth: int = 0 if parent is None else parent.depth + 1
-        #: this container's key or index in its parent's snapshot
+        #: this container's key or index in its parent's snapshot, and its JSON pointer
         self.path_key = path_key
+        self.pointer: str | None = None
         #: shown only once complete: ``x-stream: done``, or a repeated key
         self.done = done
         self.start = start

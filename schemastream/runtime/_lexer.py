@@ -196,6 +196,9 @@ class Lexer:
                     parts.append(chunk[i:j])
                     if state == _STRING:
                         self.grew = True
+                if self.grew:  # told while the text so far is readable
+                    self.grew = False
+                    sink.string_grew()
                 text = parts[0] if len(parts) == 1 else "".join(parts)
                 parts.clear()
                 i = j + 1
@@ -203,9 +206,6 @@ class Lexer:
                     state = _COLON
                     sink.key(text)
                     continue
-                if self.grew:
-                    self.grew = False
-                    sink.string_grew()
                 sink.string_end(text, base + i)
                 if objects:
                     state = _AFTER
@@ -349,6 +349,9 @@ class Lexer:
             return n
         c = chunk[j]
         if c == '"':
+            if self.grew:  # told while the text so far is readable
+                self.grew = False
+                self._sink.string_grew()
             parts = self._parts
             text = parts[0] if len(parts) == 1 else "".join(parts)
             parts.clear()
@@ -356,9 +359,6 @@ class Lexer:
                 self._state = _COLON
                 self._sink.key(text)
             else:
-                if self.grew:
-                    self.grew = False
-                    self._sink.string_grew()
                 self._sink.string_end(text, base + j + 1)
                 self._value_done(base + j + 1)
             return j + 1

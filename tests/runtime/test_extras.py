@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemastream.runtime import PartialModel, PartialStream, SnapshotParser
+from schemastream.runtime import PartialModel, PartialStream, SnapshotList, SnapshotParser
 
 from ._json_checks import chunked, only_completion_repeats
 
@@ -92,7 +92,7 @@ class PartialPlain(PartialModel):
 class PartialReport(PartialModel):
     name: str | None = None
     scores: PartialScores | None = None
-    sections: list[PartialSection] | None = None
+    sections: SnapshotList[PartialSection] | None = None
     bag: PartialBag | None = None
     either: PartialLabelled | PartialPlain | None = None
 
