@@ -122,11 +122,10 @@ class Frames:
     (a union decided, a ``not-null`` field arrived) is recorded once, whole.
     """
 
-    def __init__(self, shape: Shape, log: ChangeLog, open_string: Callable[[], str]) -> None:
-        """``open_string`` reads the text of the open string so far (the lexer keeps it)."""
+    def __init__(self, shape: Shape, log: ChangeLog) -> None:
         self.log = log
-        #: the text of the open string so far (the lexer's)
-        self.open_string = open_string
+        #: reads the text of the open string so far (the lexer keeps it; set once it exists)
+        self.open_string: Callable[[], str] = str
         self.stack: list[Frame] = []
         self.shown = 0
         #: the root value: complete, or the last snapshot built (NOTHING before any)
@@ -307,6 +306,12 @@ class Frames:
     def _resolve(self, kind: Kind) -> tuple[Shape | None, Wrap | None]:
         """The concrete shape of the value starting now (None: dropped), and its wrappers."""
         shape = self._next
+        if shape is None:
+            return None, None
+        if type(shape) is not RootShape:  # the common case: no wrapper
+            resolved = shape.resolve(kind) if kind != NULL else shape
+            if not isinstance(resolved, RootShape):
+                return resolved, None
         wrap: Wrap | None = None
         while shape is not None:
             shape, wrap = unwrap(shape, wrap)

@@ -216,7 +216,9 @@ class Lexer:
                 continue
             c = chunk[i]
             if c in _WS and (state <= _AFTER or state == _DONE):
-                i = _WS_RUN.match(chunk, i).end()  # type: ignore[union-attr]  # always matches
+                i += 1  # mostly one space: a run (indented text) is skipped at once
+                if i < n and chunk[i] in _WS:
+                    i = _WS_RUN.match(chunk, i).end()  # type: ignore[union-attr]  # matches
                 continue
             if state == _AFTER:
                 if c == ",":

@@ -80,11 +80,9 @@ class SnapshotParser:
 
     def _start(self) -> None:
         """A fresh lexer and open path (the text and the change record are kept)."""
-        self._frames = Frames(self._shape, self.changes, self._open_string)
+        self._frames = Frames(self._shape, self.changes)
         self._lexer = Lexer(self._frames, max_depth=self._max_depth, openers=self._openers)
-
-    def _open_string(self) -> str:
-        return self._lexer.string_so_far()
+        self._frames.open_string = self._lexer.string_so_far
 
     # --- public surface -------------------------------------------------------------------
 
