@@ -40,28 +40,37 @@ class PatchWriter:
 
     def operations(self, changes: Iterable[Change]) -> list[PatchOperation]:
         ops: list[PatchOperation] = []
-        for change in changes:
-            kind = change.kind
-            if kind == ChangeKind.COMPLETED:
-                if self.standard and self._strings:
-                    self._strings.pop(pointer(change.parent, change.key), None)
+        strings = self._strings
+        for kind, parent, key, value, _, _ in changes:
+            if kind == _COMPLETED:
+                if strings:
+                    strings.pop(pointer(parent, key), None)
                 continue
-            path = pointer(change.parent, change.key)
-            if kind == ChangeKind.GREW:
-                text = change.value if isinstance(change.value, str) else ""
+            path = pointer(parent, key)
+            if kind == _GREW:
+                text = value if type(value) is str else ""
                 if self.standard:
-                    text = self._strings[path] = self._strings.get(path, "") + text
+                    text = strings[path] = strings.get(path, "") + text
                     ops.append({"op": "replace", "path": path, "value": text})
                 else:
                     ops.append({"op": "append", "path": path, "value": text})
                 continue
-            value = json_value(change.value)
-            if kind == ChangeKind.OPENED and self.standard and isinstance(value, str):
-                self._strings[path] = value
+            data = json_value(value)
+            if self.standard and kind == _OPENED and type(data) is str:
+                strings[path] = data
             # The root always exists (``null`` before anything): it is replaced, never added.
-            replace = kind == ChangeKind.REPLACED or change.parent is None
-            ops.append({"op": "replace" if replace else "add", "path": path, "value": value})
+            replace = kind == _REPLACED or parent is None
+            ops.append({"op": "replace" if replace else "add", "path": path, "value": data})
         return ops
+
+
+_OPENED, _GREW, _REPLACED, _COMPLETED = (
+    ChangeKind.OPENED,
+    ChangeKind.GREW,
+    ChangeKind.REPLACED,
+    ChangeKind.COMPLETED,
+)
+_JSON_SCALARS = (str, int, float, bool, type(None))
 
 
 def pointer(parent: Node | None, key: str | int) -> str:
@@ -90,12 +99,15 @@ def pointer(parent: Node | None, key: str | int) -> str:
 def _escape(key: str | int) -> str:
     if type(key) is int:
         return str(key)
-    return str(key).replace("~", "~0").replace("/", "~1")
+    text = str(key)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def json_value(value: object) -> JsonValue:
     """A snapshot value as ``model_dump(mode="json", by_alias=True, exclude_unset=True)``."""
-    if value is None or type(value) in (str, int, float, bool):
+    if type(value) in _JSON_SCALARS:
         return value  # type: ignore[return-value]  # a JSON scalar
     if isinstance(value, BaseModel):
         dumped: JsonValue = value.model_dump(mode="json", by_alias=True, exclude_unset=True)

@@ -366,7 +366,8 @@ class PartialStream(_StreamCore[P, F]):
 
     def _elements(self, reader: ElementReader[T]) -> Iterator[T]:
         for _ in self._shared_run():
-            yield from self._completed_items(reader)
+            if self._parser.changes.items:
+                yield from self._completed_items(reader)
 
     def patches(self, *, standard: bool = False) -> Iterator[list[PatchOperation]]:
         """Per snapshot, the JSON Patch operations that turn the previous snapshot's JSON into it.
@@ -487,8 +488,9 @@ class AsyncPartialStream(_StreamCore[P, F]):
 
     async def _elements(self, reader: ElementReader[T]) -> AsyncIterator[T]:
         async for _ in self._shared_run():
-            for item in self._completed_items(reader):
-                yield item
+            if self._parser.changes.items:
+                for item in self._completed_items(reader):
+                    yield item
 
     def patches(self, *, standard: bool = False) -> AsyncIterator[list[PatchOperation]]:
         """The async twin of ``PartialStream.patches``."""
