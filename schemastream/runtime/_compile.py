@@ -16,6 +16,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel, JsonValue, RootModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticUndefined
 
+from ._model_shape import ModelShape, RootShape
 from ._partial_model import PartialModel
 from ._shape import (
     ANY,
@@ -33,12 +34,10 @@ from ._shape import (
     Kind,
     ListShape,
     MapShape,
-    ModelShape,
-    RootShape,
     Shape,
     Slot,
-    UnionShape,
 )
+from ._union_shape import UnionShape
 from ._views import DICT_DUMP, LIST_DUMP
 
 __all__ = ["shape_for"]

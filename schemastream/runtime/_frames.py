@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 
 from ._changes import Change, ChangeKind, ChangeLog, Item
+from ._model_shape import RootShape, Wrap, unwrap
 from ._shape import (
     ARRAY,
     NULL,
@@ -23,14 +24,10 @@ from ._shape import (
     ObjectShape,
     OpenArray,
     OpenContainer,
-    OpenPending,
-    PendingObject,
-    RootShape,
     Shape,
-    Wrap,
     convert_plain,
-    unwrap,
 )
+from ._union_shape import OpenPending, PendingObject
 from ._views import NOTHING
 
 __all__ = ["Frame", "Frames", "UndecidedTooDeep"]

@@ -18,7 +18,8 @@ from ._compile import shape_for
 from ._errors import IncompleteJSONError, JSONParseError, LimitExceededError
 from ._frames import Frames, UndecidedTooDeep
 from ._lexer import Lexer, Malformed, TooDeep
-from ._shape import ARRAY, OBJECT, Kind, Shape, unwrap
+from ._model_shape import unwrap
+from ._shape import ARRAY, OBJECT, Kind, Shape
 from ._text import TextBuffer
 from ._views import NOTHING
 
