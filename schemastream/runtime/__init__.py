@@ -32,6 +32,7 @@ from ._parser import (
     parse_partial,
 )
 from ._partial_model import PartialModel
+from ._patches import PatchOperation
 from ._stream import (
     AsyncPartialStream,
     AsyncTextSource,
@@ -58,6 +59,7 @@ __all__ = [
     "Mode",
     "PartialModel",
     "PartialStream",
+    "PatchOperation",
     "RefusalError",
     "SchemaStreamError",
     "SnapshotDict",
