@@ -131,8 +131,11 @@ class ElementReader(Generic[T]):
         """The items completed by the last feed."""
         return [item for item in self._changes.items if item.watch == self._index]
 
-    def validate(self, item: Item, text: str, whole: str) -> T:
-        """The item as the full item type; a ``FinalValidationError`` names its index."""
+    def validate(self, item: Item, text: str) -> T:
+        """The item as the full item type; a ``FinalValidationError`` names its index.
+
+        The error's ``text`` is the item's; the stream puts the whole text there.
+        """
         try:
             return self.path.adapter.validate_json(text)
         except ValidationError as exc:
@@ -141,6 +144,6 @@ class ElementReader(Generic[T]):
                 {**error, "loc": (*where, *error["loc"])} for error in exc.errors(include_url=False)
             ]
             label = f"{_name(self.path.item)} at {'.'.join(self.path.names)}[{item.position}]"
-            error = FinalValidationError(label, errors, text=whole)
+            error = FinalValidationError(label, errors, text=text)
             error.__cause__ = exc
             raise error from exc

@@ -275,8 +275,9 @@ class _StreamCore(Generic[P, F]):
         for item in reader.ready():
             text = parser.text_between(item.start, item.end)
             try:
-                yield reader.validate(item, text, parser.text)
+                yield reader.validate(item, text)
             except FinalValidationError as exc:
+                exc.text = parser.text  # joined only now: per item, it would be quadratic
                 exc.snapshot = parser.value
                 exc.attempts = self.attempts
                 raise

@@ -124,6 +124,7 @@ def test_an_invalid_item_raises_naming_its_index() -> None:
     locations = {tuple(error["loc"]) for error in info.value.errors}
     assert locations == {("agenda", "items", 1, "title"), ("agenda", "items", 1, "minutes")}
     assert info.value.snapshot is not None
+    assert info.value.text == stream.text  # what was received, not just the item
 
 
 @pytest.mark.parametrize(
