@@ -64,13 +64,13 @@ def test_tolerant_mode_is_linear_on_prose_that_looks_like_json() -> None:
 
 
 def test_tolerant_mode_is_linear_on_many_false_starts() -> None:
-    # Re-reading the whole text at each false start was quadratic: 4x the text took 13x
-    # the time (0.04 s -> 0.5 s); linear work takes 4x.
+    # Re-reading the whole text at each false start was quadratic: 16x the text took 55x
+    # the time (0.02 s -> 1.1 s); linear work takes 16x.
     def cpu(copies: int) -> float:
         text = "{x\n[y\n" * copies + "[1, oops"
-        return min(_cpu_seconds(text, 7, IncompleteJSONError, max_depth=None) for _ in range(3))
+        return min(_cpu_seconds(text, 7, IncompleteJSONError, max_depth=None) for _ in range(2))
 
-    assert cpu(16_000) < 8 * cpu(4_000)
+    assert cpu(24_000) < 30 * cpu(1_500)
 
 
 def test_tolerant_mode_resumes_where_the_false_start_broke() -> None:
