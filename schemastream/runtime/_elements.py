@@ -64,7 +64,7 @@ class ElementPath(Generic[T]):
         self.names = names
         self.keys = keys
         self.item = item
-        self.adapter: TypeAdapter[T] = TypeAdapter(item)
+        self.adapter: TypeAdapter[T] = _adapter(item)
 
     @classmethod
     def of(cls, full: type[BaseModel], select: Callable[[Any], Sequence[T]]) -> ElementPath[T]:
@@ -94,6 +94,20 @@ class ElementPath(Generic[T]):
             raise TypeError(f"{_SELECT}; {full.__name__}.{chain} is {annotation!r}, not a list")
         (item,) = typing.get_args(annotation) or (Any,)
         return cls(tuple(recorder.names), tuple(keys), item)
+
+
+_ADAPTERS: dict[object, TypeAdapter[Any]] = {}
+
+
+def _adapter(item: Any) -> TypeAdapter[Any]:
+    """One validator per item type: building one costs more than a short stream."""
+    try:
+        adapter = _ADAPTERS.get(item)
+    except TypeError:  # an annotation that cannot be hashed: no cache
+        return TypeAdapter(item)
+    if adapter is None:
+        adapter = _ADAPTERS[item] = TypeAdapter(item)
+    return adapter
 
 
 def _name(annotation: Any) -> str:

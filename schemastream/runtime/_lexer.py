@@ -207,12 +207,7 @@ class Lexer:
                     sink.key(text)
                     continue
                 sink.string_end(text, base + i)
-                if objects:
-                    state = _AFTER
-                else:
-                    self._state = state
-                    self._value_done(base + i)
-                    state = self._state
+                state = self._value_done(base + i)
                 continue
             c = chunk[i]
             if c in _WS and (state <= _AFTER or state == _DONE):
@@ -274,12 +269,7 @@ class Lexer:
             objects.pop()
             sink.close(base + i)
             i += 1
-            if objects:
-                state = _AFTER
-            else:
-                self._state = state
-                self._value_done(base + i)
-                state = self._state
+            state = self._value_done(base + i)
         self._state = state
         if self.grew:
             self.grew = False
@@ -316,12 +306,12 @@ class Lexer:
             return self._literal(chunk, i, base)
         raise Malformed("expected a JSON value", offset)
 
-    def _value_done(self, end: int) -> None:
+    def _value_done(self, end: int) -> int:
+        """The state after a value that ends at ``end``: its container goes on, or all is read."""
         if self._objects:
-            self._state = _AFTER
-        else:
-            self._state = _TRAIL if self._openers is not None else _DONE
-            self.end = end
+            return _AFTER
+        self.end = end
+        return _TRAIL if self._openers is not None else _DONE
 
     # --- strings -------------------------------------------------------------------------
 
@@ -362,7 +352,7 @@ class Lexer:
                 self._sink.key(text)
             else:
                 self._sink.string_end(text, base + j + 1)
-                self._value_done(base + j + 1)
+                self._state = self._value_done(base + j + 1)
             return j + 1
         if c == "\\":
             if chunk[j + 1] == "u":
@@ -394,7 +384,7 @@ class Lexer:
         except ValueError as exc:
             raise Malformed(f"number out of range ({exc})", start) from None
         self._sink.scalar(value, NUMBER, start, end)
-        self._value_done(end)
+        self._state = self._value_done(end)
 
     def _literal(self, chunk: str, i: int, base: int) -> int:
         j = _LIT_RUN.match(chunk, i).end()  # type: ignore[union-attr]  # always matches
@@ -403,7 +393,7 @@ class Lexer:
         known = _LITERALS.get(token)
         if known is not None:
             self._sink.scalar(known[0], known[1], self._token_start, base + j)
-            self._value_done(base + j)
+            self._state = self._value_done(base + j)
             return j
         if j == len(chunk) and any(word.startswith(token) for word in _LITERALS):
             self._parts.append(token)  # the rest of the word is in the next chunk
