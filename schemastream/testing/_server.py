@@ -43,6 +43,7 @@ class _HTTPServer(HTTPServer):
 
     replay: ReplayServer
     pool: ConnectionPool
+    request_queue_size = 128  # socketserver's 5 drops bursts of connections (SYN retries)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         self.pool.add(_Handler(request, client_address, self))

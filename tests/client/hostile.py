@@ -11,7 +11,7 @@ import json
 import socket
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,6 +173,6 @@ def _read_request(connection: socket.socket) -> Request:
     return Request(line, headers, json.loads(body) if body else None)
 
 
-def pieces(data: bytes, size: int) -> Iterable[bytes]:
-    """``data`` cut into pieces of ``size`` bytes."""
-    return [data[i : i + size] for i in range(0, len(data), size)]
+def trickled(data: bytes, pause: float) -> list[Piece]:
+    """``data`` one byte at a time, ``pause`` seconds apart."""
+    return [piece for i in range(len(data)) for piece in (data[i : i + 1], pause)]

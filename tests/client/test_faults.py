@@ -40,7 +40,16 @@ from schemastream.runtime._client import (
 from schemastream.runtime._modes import Mode, delta_reader
 from schemastream.runtime._sse import Limits, SSETextSource
 
-from .hostile import Answer, HostileServer, chat, content_stream, events, tool_args, tool_stream
+from .hostile import (
+    Answer,
+    HostileServer,
+    chat,
+    content_stream,
+    events,
+    tool_args,
+    tool_stream,
+    trickled,
+)
 from .models import INVALID_JSON, TEAM, TEAM_JSON, TEAM_SPEC, Team
 
 MESSAGES: list[Any] = [{"role": "user", "content": "team?"}]
@@ -105,6 +114,7 @@ def cause(kind: type[BaseException]) -> Callable[[Any], None]:
     return check
 
 
+TOOL_CHUNKS = [json.loads(event[6:]) for event in tool_stream(TEAM_JSON)[:-1]]
 TWO_CALLS = [
     {"index": 1, "id": "call_2", "function": {"name": "Team", "arguments": "{}"}},
     {"index": 0, "function": {"arguments": TEAM_JSON[10:20]}},
@@ -254,6 +264,20 @@ STREAM_FAULTS = [
         '{"ti',
         mode="responses",
     ),
+    Fault(
+        "a Responses failure event",
+        Answer(
+            [
+                b'event: response.output_text.delta\ndata: {"type":"response.output_text.delta",'
+                b'"delta":"{\\"ti"}\n\nevent: response.failed\ndata: {"type":"response.failed",'
+                b'"response":{"error":{"code":"server_error","message":"boom"}}}\n\n'
+            ]
+        ),
+        MalformedChunkError,
+        '{"ti',
+        mode="responses",
+        check=chunk_has("boom"),
+    ),
     # A 200 answer that is not an event stream: the body is the error, not a cut.
     Fault(
         "an HTML page",
@@ -310,8 +334,12 @@ STREAM_FAULTS = [
     Fault(
         "error: null in every chunk",
         Answer(
-            events(*[{**json.loads(e[6:]), "error": None} for e in tool_stream(TEAM_JSON)[:-1]])
-            + [b"data: [DONE]\n\n"]
+            [
+                *events(
+                    *[{**json.loads(e[6:]), "error": None} for e in tool_stream(TEAM_JSON)[:-1]]
+                ),
+                b"data: [DONE]\n\n",
+            ]
         ),
         None,
     ),
@@ -437,6 +465,7 @@ def call(name: str, arguments: Any) -> dict[str, Any]:
     return {"id": "call_1", "type": "function", "function": {"name": name, "arguments": arguments}}
 
 
+NUMBER_TEXT = {"type": "output_text", "text": 7}
 CREATE_FAULTS = [
     Fault(
         "content that is a number",
@@ -457,7 +486,9 @@ CREATE_FAULTS = [
             json.dumps(
                 {
                     "status": "completed",
-                    "output": [{"type": "message", "content": [{"type": "output_text", "text": 7}]}],
+                    "output": [
+                        {"type": "message", "content": [{"type": "output_text", "text": 7}]}
+                    ],
                 }
             ).encode()
         ),
@@ -496,9 +527,7 @@ CREATE_FAULTS = [
     ),
     Fault(
         "a body trickled past total_timeout",
-        Answer(
-            [piece for byte in completion({"content": TEAM_JSON}) for piece in (bytes([byte]), 0.01)]
-        ),
+        Answer(trickled(completion({"content": TEAM_JSON}), 0.01), chunked=False),
         StreamLimitError,
         "",
         mode="json_schema",

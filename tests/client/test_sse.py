@@ -156,7 +156,7 @@ def reference(stream: bytes) -> list[tuple[str | None, str]]:
 
 FIELD = st.sampled_from(["data", "event", "id", "retry", "", "dat", "datax", "Data", "\ufeff"])
 SEPARATOR = st.sampled_from([":", ": ", ":  ", "", " :"])
-VALUE = st.text(alphabet="ab :é\ufeff\x00{}\"", max_size=8)
+VALUE = st.text(alphabet='ab :é\ufeff\x00{}"', max_size=8)
 TERMINATOR = st.sampled_from([b"\n", b"\r\n", b"\r"])
 
 
