@@ -74,8 +74,8 @@ def tool_args(*pieces: str, index: int = 0) -> list[dict[str, Any]]:
 
 def tool_stream(*pieces: str, name: str = "Team") -> list[bytes]:
     """A well-formed forced tool call streaming ``pieces``, with its finish and [DONE]."""
-    opening = {"index": 0, "id": "call_1", "type": "function", "function": {"name": name}}
-    opening["function"]["arguments"] = ""
+    function = {"name": name, "arguments": ""}
+    opening = {"index": 0, "id": "call_1", "type": "function", "function": function}
     return events(
         chat({"role": "assistant", "tool_calls": [opening]}),
         *tool_args(*pieces),

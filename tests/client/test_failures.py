@@ -27,7 +27,7 @@ from schemastream.runtime._client import (
 from schemastream.runtime._modes import Mode
 from schemastream.testing import ReplayServer, Reply
 
-from .models import INVALID_JSON, TEAM, TEAM_JSON, TEAM_SPEC
+from .models import INVALID_JSON, TEAM, TEAM_JSON, TEAM_SPEC, PartialTeam
 
 MESSAGES: list[Any] = [{"role": "user", "content": "team?"}]
 PROTOCOLS: list[Mode] = ["tools", "json_schema", "responses"]
@@ -45,7 +45,7 @@ def consume(client: OpenAI, mode: Mode = "tools") -> StreamError:
 
 def check_partial(error: StreamError) -> None:
     assert error.text == PREFIX
-    assert error.snapshot is not None
+    assert isinstance(error.snapshot, PartialTeam)
     assert error.snapshot.title == TEAM.title
 
 
@@ -103,7 +103,8 @@ def test_final_validation_failure_without_retries(server: ReplayServer, client: 
     assert type(error) is FinalValidationError
     assert error.text == INVALID_JSON
     assert [e["loc"] for e in error.errors] == [("members", 0, "age")]
-    assert error.snapshot is not None and error.snapshot.members[0].age == -3
+    assert isinstance(error.snapshot, PartialTeam) and error.snapshot.members
+    assert error.snapshot.members[0].age == -3
 
 
 def test_http_500_then_success_is_the_sdks_own_retry(server: ReplayServer, client: OpenAI) -> None:
@@ -158,6 +159,7 @@ def test_create_reports_the_same_typed_errors(
         assert isinstance(caught.value, StreamError)
         if error_type is LengthLimitError:
             assert caught.value.text == PREFIX
+            assert isinstance(caught.value.snapshot, PartialTeam)
             assert caught.value.snapshot.title == TEAM.title
 
 

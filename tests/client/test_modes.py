@@ -161,7 +161,7 @@ def test_stream_options_none_leaves_the_option_out(server: ReplayServer, client:
 
 def test_stream_argument_is_refused(client: OpenAI) -> None:
     with pytest.raises(TypeError, match="stream"):
-        stream_structured(TEAM_SPEC, client, messages=MESSAGES, model="m", stream=False)
+        stream_structured(TEAM_SPEC, client, messages=MESSAGES, model="m", stream=False)  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,7 @@ def test_record_then_replay(server: ReplayServer, client: OpenAI, tmp_path: Path
         stream_structured(TEAM_SPEC, other, messages=[], model="m", mode="tools") as stream,
     ):
         assert stream.final == TEAM
-        assert stream.usage.total_tokens == 50 + deltas
+        assert stream.usage is not None and stream.usage.total_tokens == 50 + deltas
 
 
 def free_port() -> int:

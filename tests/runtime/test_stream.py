@@ -70,7 +70,7 @@ def test_truncated_stream_raises_with_text_and_last_snapshot() -> None:
     with pytest.raises(IncompleteJSONError) as info:
         list(stream)
     assert info.value.text == GOOD[:30]
-    assert info.value.snapshot is not None and info.value.snapshot.title == "T"
+    assert isinstance(info.value.snapshot, PartialMeeting) and info.value.snapshot.title == "T"
     with pytest.raises(IncompleteJSONError):
         _ = stream.final
 
@@ -91,7 +91,7 @@ def test_source_errors_get_text_and_snapshot_filled_in() -> None:
     with pytest.raises(LengthLimitError) as info:
         list(PartialStream(PartialMeeting, Meeting, source))
     assert info.value.text == GOOD[:25]
-    assert info.value.snapshot.title == "T"
+    assert isinstance(info.value.snapshot, PartialMeeting) and info.value.snapshot.title == "T"
     assert source.closed >= 1
 
 
