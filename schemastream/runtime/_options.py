@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     )
     from openai.types.shared_params import Metadata, Reasoning, ReasoningEffort
 
-    from ._modes import Mode
-
 __all__ = ["OpenAIOptions"]
 
 
@@ -141,8 +139,9 @@ _INSTEAD = {
 }
 
 
-def check_options(mode: Mode, options: Mapping[str, object]) -> None:
-    """Refuse an argument that only the other API takes, naming what to use instead."""
+def check_options(mode: str, options: Mapping[str, object]) -> None:
+    """Refuse an argument that only the other API than ``mode``'s takes, naming what to use
+    instead (``mode`` ``"responses"`` calls ``responses.create``, the others chat)."""
     if "stream" in options:
         raise TypeError("stream is chosen by the helper: call stream_* or create_*, not stream=")
     other = _CHAT_ONLY if mode == "responses" else _RESPONSES_ONLY
