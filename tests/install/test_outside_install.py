@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,9 @@ CHECKERS = ("mypy", "pyright")
 # test`): pydantic and openai are then read from cache, not checked again.
 MYPY_SEED = ROOT / ".mypy_cache"
 MYPY_PYTHON = "3.10"  # [tool.mypy] python_version: the seed's cache is kept per version
+# Nothing downloaded: the dev venv has hatchling (the dev extra), the fresh venvs its packages.
+PIP = (sys.executable, "-m", "pip")
+OFFLINE = ("--quiet", "--no-deps", "--no-index", "--no-build-isolation")
 
 
 def run(command: list[str | Path], cwd: Path) -> str:
@@ -50,8 +54,7 @@ def fresh_venv(where: Path) -> Path:
 def pip_install(python: Path, *what: str | Path) -> None:
     # --ignore-installed: the dev venv's schemastream metadata is in sight through the path
     # entry; this venv gets its own install all the same.
-    pip = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps"]
-    run([*pip, "--no-index", "--no-build-isolation", "--ignore-installed", *what], ROOT)
+    run([*PIP, "--python", python, "install", *OFFLINE, "--ignore-installed", *what], ROOT)
 
 
 def user_project(where: Path, python: Path) -> str:
@@ -67,7 +70,7 @@ def start_checker(checker: str, project: Path, python: Path) -> subprocess.Popen
         cache = project.parent / f"{project.name}-mypy-cache"
         if MYPY_SEED.is_dir():
             shutil.copytree(MYPY_SEED, cache)
-        command = [
+        command: list[str | Path] = [
             sys.executable, "-m", "mypy", "--strict", "--python-version", MYPY_PYTHON,
             "--python-executable", python, "--cache-dir", cache, "app.py", "meetapp",
         ]  # fmt: skip
@@ -78,20 +81,19 @@ def start_checker(checker: str, project: Path, python: Path) -> subprocess.Popen
     )
 
 
+@dataclass
 class Installed:
-    def __init__(self, python: Path, project: Path, output: str) -> None:
-        self.python = python
-        self.project = project
-        self.output = output
-        self.checks: dict[str, tuple[int, str]] = {}
+    python: Path
+    project: Path
+    output: str  # what the user script printed
+    checks: dict[str, tuple[int, str]] = field(default_factory=dict)  # checker -> (status, output)
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Installed]:
     base = tmp_path_factory.mktemp("outside")
     wheels = base / "wheels"
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
-         "--no-build-isolation", "--wheel-dir", wheels, ROOT], ROOT)  # fmt: skip
+    run([*PIP, "wheel", *OFFLINE, "--wheel-dir", wheels, ROOT], ROOT)
     (wheel,) = wheels.glob("schemastream-*.whl")
     sources: dict[str, tuple[str | Path, ...]] = {"editable": ("-e", ROOT), "wheel": (wheel,)}
     result: dict[str, Installed] = {}
