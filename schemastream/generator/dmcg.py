@@ -12,8 +12,9 @@ import ast
 import dataclasses
 import gc
 import json
+import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from datamodel_code_generator.parser.jsonschema import JsonSchemaParser
 from datamodel_code_generator.parser.openapi import OpenAPIParser
 from datamodel_code_generator.types import DataType
 
+from .clashes import NameFixes, fix_names
 from .deferred import class_kind, defer_builds
 from .errors import GeneratorError
 from .graph import (
@@ -45,6 +47,7 @@ from .graph import (
     UnionType,
 )
 from .partial_types import union
+from .reachable import prune_unreachable
 from .renames import plain_keys
 
 __all__ = ["UpstreamResult", "run"]
@@ -69,12 +72,20 @@ class UpstreamResult:
 
 
 def run(
-    text: str, *, kind: str, file_name: str, data: dict[str, Any] | None = None
+    text: str,
+    *,
+    kind: str,
+    file_name: str,
+    data: dict[str, Any] | None = None,
+    root_name: str | None = None,
 ) -> UpstreamResult:
     """Generate full models from the bundled document ``text`` (JSON Schema or OpenAPI).
 
     ``data`` is the same document parsed; with it, definition names that
     datamodel-code-generator would misread are renamed first (see ``renames``).
+    ``root_name`` names the class of a JSON Schema root (instead of its title). Then
+    classes and fields whose names would clash are renamed (``clashes``) and classes
+    that no definition reaches are dropped (``reachable``).
     """
     renamed: dict[str, str] = {}
     if data is not None:
@@ -85,7 +96,7 @@ def run(
         # Its notes (dropped constraints and the like) are about models.py, which keeps them.
         warnings.simplefilter("ignore")
         try:
-            parser = _parser(text, kind)
+            parser = _parser(text, kind, root_name)
             source = parser.parse(format_=False)
         except SchemaParseError as exc:
             pointer = _pointer(exc.path)
@@ -96,13 +107,41 @@ def run(
         raise GeneratorError(
             "datamodel-code-generator produced more than one module", path=file_name
         )
-    tree = ast.parse(source)
     original = {new: old for old, new in renamed.items()}
-    specs = [_model_spec(model, file_name, original) for model in parser.results]
+    fixes = fix_names(source, ast.parse(source), file_name=file_name)
+    specs = [_renamed(_model_spec(m, file_name, original), fixes) for m in parser.results]
+    tree = ast.parse(fixes.source)
+    roots = {spec.name for spec in specs if spec.pointer is not None}
+    source, dropped = prune_unreachable(fixes.source, tree, roots)
+    if dropped:
+        tree = ast.parse(source)
+    specs = [spec for spec in specs if spec.name not in dropped]
     return UpstreamResult(
         source=defer_builds(source, tree),
         models=_reconcile(specs, tree),
         parsed=tuple((spec.name, spec.kind) for spec in specs),
+    )
+
+
+def _renamed(spec: ModelSpec, fixes: NameFixes) -> ModelSpec:
+    """``spec`` with the class and field names ``fix_names`` changed in models.py."""
+    if not fixes.classes and not fixes.fields:
+        return spec
+    return dataclasses.replace(
+        spec,
+        name=fixes.classes.get(spec.name, spec.name),
+        bases=tuple(fixes.classes.get(base, base) for base in spec.bases),
+        fields=tuple(
+            dataclasses.replace(
+                field,
+                name=fixes.fields.get((spec.name, field.json_name), field.name),
+                type=_map_refs(field.type, lambda ref: fixes.classes.get(ref.name, ref.name), None),
+            )
+            for field in spec.fields
+        ),
+        extra_type=None
+        if spec.extra_type is None
+        else _map_refs(spec.extra_type, lambda ref: fixes.classes.get(ref.name, ref.name), None),
     )
 
 
@@ -144,15 +183,22 @@ def _reconcile(specs: list[ModelSpec], tree: ast.Module) -> tuple[ModelSpec, ...
 
 
 def _retarget(spec: TypeSpec, kinds: dict[str, ModelKind]) -> TypeSpec:
+    return _map_refs(spec, lambda ref: ref.name, kinds)
+
+
+def _map_refs(
+    spec: TypeSpec, name: Callable[[ModelRef], str], kinds: dict[str, ModelKind] | None
+) -> TypeSpec:
+    """``spec`` with every class reference renamed by ``name`` and re-kinded by ``kinds``."""
     if isinstance(spec, ModelRef):
-        kind = kinds.get(spec.name)
-        return spec if kind is None or kind == spec.kind else ModelRef(spec.name, kind)
+        kind = spec.kind if kinds is None else kinds.get(spec.name, spec.kind)
+        return ModelRef(name(spec), kind)
     if isinstance(spec, ListType):
-        return ListType(_retarget(spec.item, kinds))
+        return ListType(_map_refs(spec.item, name, kinds))
     if isinstance(spec, DictType):
-        return DictType(_retarget(spec.value, kinds))
+        return DictType(_map_refs(spec.value, name, kinds))
     if isinstance(spec, UnionType):
-        return UnionType(tuple(_retarget(member, kinds) for member in spec.members))
+        return UnionType(tuple(_map_refs(member, name, kinds) for member in spec.members))
     return spec
 
 
@@ -184,7 +230,7 @@ def _upstream_message(exc: BaseException) -> str:
     )
 
 
-def _parser(text: str, kind: str) -> Parser[Any, Any]:
+def _parser(text: str, kind: str, root_name: str | None) -> Parser[Any, Any]:
     types = get_data_model_types(
         DataModelType.PydanticV2BaseModel, target_python_version=PythonVersion.PY_310
     )
@@ -203,9 +249,30 @@ def _parser(text: str, kind: str) -> Parser[Any, Any]:
         "field_extra_keys": {X_STREAM},
         "allow_remote_refs": False,
     }
+    parser: Parser[Any, Any]
     if kind == "openapi":
-        return OpenAPIParser(text, **options)
-    return JsonSchemaParser(text, **options)
+        parser = OpenAPIParser(text, **options)
+    else:
+        parser = JsonSchemaParser(text, **options, class_name=root_name)
+    _normalize_names(parser)
+    return parser
+
+
+def _normalize_names(parser: Parser[Any, Any]) -> None:
+    """Make every name it derives from schema text go through NFKC first.
+
+    Python normalises identifiers to NFKC (PEP 3131): emitted as is, a property named
+    with the ligature U+FB01 would be a field ``fi`` that its JSON key never reaches.
+    Given the normal form instead, datamodel-code-generator de-duplicates it and keeps
+    the key as the field's alias.
+    """
+    for resolver in parser.model_resolver.field_name_resolvers.values():
+        valid_name = resolver.get_valid_name
+
+        def normalized(name: str, *args: Any, _valid_name: Any = valid_name, **kwargs: Any) -> str:
+            return str(_valid_name(unicodedata.normalize("NFKC", name), *args, **kwargs))
+
+        vars(resolver)["get_valid_name"] = normalized
 
 
 # -- the model graph ---------------------------------------------------------------------

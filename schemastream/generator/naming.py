@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["Namespace", "safe_identifier", "snake_case", "unique_names"]
+__all__ = ["Namespace", "pascal_case", "safe_identifier", "snake_case", "unique_names"]
 
 _ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD_START = re.compile(r"([a-z0-9])([A-Z])")
@@ -42,6 +42,19 @@ def snake_case(name: str) -> str:
     text = _ACRONYM_END.sub(r"\1_\2", name)
     text = _WORD_START.sub(r"\1_\2", text)
     return safe_identifier(text.lower(), fallback="model").lower()
+
+
+def pascal_case(text: str, *, fallback: str) -> str:
+    """An ASCII class name made from ``text``, such as a file name's stem.
+
+    >>> pascal_case("meeting-info", fallback="Schema"), pascal_case("2024", fallback="Schema")
+    ('MeetingInfo', 'Schema2024')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    if not _NOT_WORD.sub("", ascii_text):
+        return fallback
+    name = "".join(word[:1].upper() + word[1:] for word in snake_case(ascii_text).split("_"))
+    return f"{fallback}{name}" if name[0].isdigit() else name
 
 
 def unique_names(names: Iterable[str]) -> list[str]:
