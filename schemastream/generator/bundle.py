@@ -275,6 +275,12 @@ class _Bundler:
                     path=where,
                     pointer=pointer,
                 )
+            if file.is_dir():
+                raise GeneratorError(
+                    f"$ref {ref!r} points to the directory {file}, not to a schema file",
+                    path=where,
+                    pointer=pointer,
+                )
             raw = read_bytes(file, limit=self.budget)
             self.budget -= len(raw)
             self.files[file] = parse_bytes(raw, file)

@@ -1,11 +1,7 @@
-"""Names in datamodel-code-generator's models.py that would clash, renamed on its syntax tree.
+"""Class and field names in datamodel-code-generator's models.py that would clash, renamed.
 
-A class is renamed (``Model`` -> ``ModelModel``, the spelling datamodel-code-generator gives
-its own clashes) when it, its partial twin or its helpers would take a name that the
-generated modules import (``PartialModel``, ``ConfigDict``, ``create_model``...) or that
-another class's twin or helpers take (``PartialPet``). Fields of one class that end up
-with one name (an upstream slip: a field renamed after its siblings were named) are told
-apart by a suffix, which their alias makes safe.
+Done on its syntax tree, before anything else reads the module; the model graph takes
+the same renames (``NameFixes``).
 """
 
 from __future__ import annotations
@@ -80,17 +76,30 @@ def derived_names(name: str) -> set[str]:
 
 
 def _class_renames(classes: list[ast.ClassDef]) -> dict[str, str]:
-    """Old -> new name of every class whose names would clash."""
+    """Old -> new name of every class whose names would clash.
+
+    A class becomes ``<Name>Model`` (the spelling datamodel-code-generator gives its own
+    clashes) when it, its partial twin or its helpers would take a name the generated
+    modules use (``PartialModel``, ``ConfigDict``, ``create_model``...), another class's
+    twin or helper names (``PartialPet``), or a field's (a field ``PartialPet`` would
+    hide that class from the annotations after it in partial.py).
+    """
     names = [node.name for node in classes]
     objects = {node.name for node in classes if class_kind(node) != "enum"}
+    fields = {
+        statement.target.id
+        for node in classes
+        for statement in node.body
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+    }
     renames: dict[str, str] = {}
     for _ in range(len(names) + 1):  # a fresh name avoids every name taken: one more round ends
         current = {name: renames.get(name, name) for name in names}
         derived = {name: derived_names(current[name]) for name in objects}
-        clashing = [name for name in names if _clashes(name, current, derived)]
+        clashing = [name for name in names if _clashes(name, current, derived, fields)]
         if not clashing:
             break
-        taken = {_nfkc(name) for name in current.values()} | RESERVED
+        taken = {_nfkc(name) for name in current.values()} | RESERVED | fields
         taken |= {name for names_ in derived.values() for name in names_}
         for name in clashing:
             base = safe_identifier(_nfkc(current[name]), fallback="Schema")
@@ -99,9 +108,11 @@ def _class_renames(classes: list[ast.ClassDef]) -> dict[str, str]:
     return renames
 
 
-def _clashes(name: str, current: dict[str, str], derived: dict[str, set[str]]) -> bool:
+def _clashes(
+    name: str, current: dict[str, str], derived: dict[str, set[str]], fields: set[str]
+) -> bool:
     own = current[name]
-    if own in RESERVED or not _stable(own) or derived.get(name, set()) & RESERVED:
+    if own in RESERVED or not _stable(own) or derived.get(name, set()) & (RESERVED | fields):
         return True
     return any(own in names for other, names in derived.items() if other != name)
 

@@ -49,6 +49,7 @@ from .graph import (
 from .partial_types import union
 from .reachable import prune_unreachable
 from .renames import plain_keys
+from .source import split_pointer
 
 __all__ = ["UpstreamResult", "run"]
 
@@ -108,8 +109,14 @@ def run(
             "datamodel-code-generator produced more than one module", path=file_name
         )
     original = {new: old for old, new in renamed.items()}
-    fixes = fix_names(source, ast.parse(source), file_name=file_name)
-    specs = [_renamed(_model_spec(m, file_name, original), fixes) for m in parser.results]
+    tree = ast.parse(source)
+    fixes = fix_names(source, tree, file_name=file_name)
+    specs = [
+        _renamed(spec, fixes)
+        for spec in _emitted(
+            [_model_spec(model, file_name, original) for model in parser.results], tree
+        )
+    ]
     tree = ast.parse(fixes.source)
     roots = {spec.name for spec in specs if spec.pointer is not None}
     source, dropped = prune_unreachable(fixes.source, tree, roots)
@@ -121,6 +128,23 @@ def run(
         models=_reconcile(specs, tree),
         parsed=tuple((spec.name, spec.kind) for spec in specs),
     )
+
+
+def _emitted(specs: list[ModelSpec], tree: ast.Module) -> list[ModelSpec]:
+    """One spec per class of models.py, none for a model that is not there.
+
+    Late passes of its own can drop a parsed model (merged into an equal one), which may
+    leave two parsed models with one class name: the one of the emitted kind is kept.
+    """
+    kinds = {node.name: class_kind(node) for node in tree.body if isinstance(node, ast.ClassDef)}
+    chosen: dict[str, ModelSpec] = {}
+    for spec in specs:
+        previous = chosen.get(spec.name)
+        if spec.name in kinds and (
+            previous is None or (previous.kind != kinds[spec.name] == spec.kind)
+        ):
+            chosen[spec.name] = spec
+    return list(chosen.values())
 
 
 def _renamed(spec: ModelSpec, fixes: NameFixes) -> ModelSpec:
@@ -343,9 +367,8 @@ def _model_kind(model: DataModel) -> ModelKind:
 
 
 def _schema_name(pointer: str | None) -> str | None:
-    if pointer is None or pointer == "#" or "/" not in pointer:
-        return None
-    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    tokens = split_pointer(pointer) if pointer is not None and pointer.startswith("#/") else []
+    return tokens[-1] if tokens else None
 
 
 def _field_spec(

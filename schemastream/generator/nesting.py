@@ -1,10 +1,9 @@
-"""How deep pydantic recurses through a model's classes, bounded when it is generated.
+"""Class graphs pydantic cannot build at run time, refused when they are generated.
 
 pydantic builds a validator, and a JSON Schema (``model_json_schema``, FastAPI's docs),
-by recursing through the classes a model's fields use: 12 to 30 Python frames per
-class, so a chain of a few dozen (``$ref`` aliases, nested objects) ends in a
-RecursionError at run time. Classes that refer to each other are visited once, so the
-measure is the longest chain through the class graph, each cycle counted by its size.
+by recursing through the classes a model's fields use, 12 to 30 frames per class: a
+chain of a few dozen classes ends in a RecursionError, and a cycle of root models that
+only alias each other (``$ref`` to ``$ref`` back) describes no value at all.
 """
 
 from __future__ import annotations
@@ -14,15 +13,20 @@ from collections.abc import Sequence
 from .errors import GeneratorError
 from .graph import DictType, ListType, ModelRef, ModelSpec, TypeSpec, UnionType
 
-__all__ = ["MAX_MODEL_DEPTH", "check_model_depth"]
+__all__ = ["MAX_MODEL_DEPTH", "check_model_graph"]
 
 MAX_MODEL_DEPTH = 24
 """Longest chain of classes a model may use; ``model_json_schema`` fails near 30 (the
 validator near 85), and the caller's own frames need room too. OpenAI's corpus: 13."""
 
 
-def check_model_depth(models: Sequence[ModelSpec], *, file_name: str) -> None:
-    """Raise GeneratorError, naming the chain, when a model nests too many classes deep."""
+def check_model_graph(models: Sequence[ModelSpec], *, file_name: str) -> None:
+    """Raise GeneratorError, naming the classes, for an alias cycle or a chain too deep.
+
+    Classes that refer to each other are visited once, so the depth is the longest chain
+    through the class graph with each cycle counted by its size.
+    """
+    _check_alias_cycles(models, file_name)
     uses = {model.name: _uses(model) for model in models}
     depth, chain_next = _longest_chains(uses)
     deepest = max(depth, key=depth.__getitem__, default=None)
@@ -41,6 +45,29 @@ def check_model_depth(models: Sequence[ModelSpec], *, file_name: str) -> None:
         path=file_name,
         pointer=next((pointers[name] for name in chain if pointers.get(name)), None),
     )
+
+
+def _check_alias_cycles(models: Sequence[ModelSpec], file_name: str) -> None:
+    by_name = {model.name: model for model in models}
+
+    def aliased(model: ModelSpec) -> str | None:
+        """The class a root model is nothing but (``RootModel[Other]``), if any."""
+        if model.kind != "root" or len(model.fields) != 1:
+            return None
+        spec = model.fields[0].type
+        return spec.name if isinstance(spec, ModelRef) and spec.kind == "root" else None
+
+    for start in models:
+        cycle = [start.name]
+        while (following := aliased(by_name[cycle[-1]])) in by_name and following not in cycle:
+            cycle.append(following)
+        if following == start.name:
+            raise GeneratorError(
+                f"the $refs {' -> '.join([*cycle, start.name])} only refer to each other: no "
+                "schema is in the cycle, so no value is valid; point one of them at a schema",
+                path=file_name,
+                pointer=next((by_name[n].pointer for n in cycle if by_name[n].pointer), None),
+            )
 
 
 def _uses(model: ModelSpec) -> list[str]:

@@ -19,8 +19,8 @@ from .fmt import format_source
 from .graph import ModelSpec, PackageSpec, StreamTarget
 from .loader import load_document
 from .modules import init_module, partial_module, stream_module
-from .naming import pascal_case
-from .nesting import check_model_depth
+from .naming import root_class_name
+from .nesting import check_model_graph
 from .render import render_init, render_partial, render_partial_stub, render_stream
 from .streamable import select_streamable, stream_targets
 from .strict import model_schema, strict_schema
@@ -80,18 +80,16 @@ def build(source: Path, options: GenerateOptions = GenerateOptions()) -> BuildRe
 def render_package(source: Path, options: GenerateOptions = GenerateOptions()) -> BuildResult:
     """The package's files before formatting: valid Python, in memory (``build`` formats)."""
     document = load_document(source, options.input_type, ref_root=options.ref_root)
-    untitled = document.kind == "jsonschema" and not isinstance(document.data.get("title"), str)
     upstream = dmcg.run(
         document.text,
         kind=document.kind,
         file_name=str(document.path),
         data=document.data,
-        # Not datamodel-code-generator's "Model": that twin would be runtime's PartialModel.
-        root_name=pascal_case(document.path.name.split(".")[0], fallback="Schema")
-        if untitled
+        root_name=root_class_name(document.data.get("title"), document.file_name)
+        if document.kind == "jsonschema"
         else None,
     )
-    check_model_depth(upstream.models, file_name=str(source))
+    check_model_graph(upstream.models, file_name=str(source))
     streamable, warnings = select_streamable(
         upstream.models,
         kind=document.kind,

@@ -20,7 +20,7 @@ from .errors import GeneratorError
 
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "describe", "join_pointer", "parse_bytes",
-    "read_bytes", "read_value",
+    "read_bytes", "read_value", "split_pointer",
 ]  # fmt: skip
 
 MAX_DEPTH = 128
@@ -280,3 +280,13 @@ def describe(value: object) -> str:
 def join_pointer(pointer: str, token: str) -> str:
     """``pointer`` extended by one JSON pointer token, escaped."""
     return f"{pointer}/{token.replace('~', '~0').replace('/', '~1')}"
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """The tokens of a local pointer ``#/a~1b/c`` (``["a/b", "c"]``), the inverse of
+    ``join_pointer``: not percent-decoded, as pointers within a loaded document are raw."""
+    if pointer in ("", "#"):
+        return []
+    if not pointer.startswith("#/"):
+        raise ValueError(f"not a local JSON pointer: {pointer!r}")
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[2:].split("/")]

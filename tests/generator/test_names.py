@@ -241,3 +241,61 @@ def test_a_chain_at_the_limit_builds_streams_and_describes_itself(tmp_path: Path
             return None
 
         from_deep_in_the_stack(min(200, sys.getrecursionlimit() // 5))
+
+
+def test_a_parsed_model_merged_away_upstream_leaves_no_trace(tmp_path: Path) -> None:
+    # The keys "\U0001f600" and "" both give an enum "Field", merged into one class; the
+    # parse results keep the other one under the name the list "field" takes.
+    enum = {"enum": ["x", "y"]}
+    schema = {
+        "title": "Root",
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/field"}, "b": {"$ref": "#/$defs/\U0001f600"}}
+        | {"c": {"$ref": "#/$defs/"}},
+        "$defs": {"field": {"type": "array", "items": {"type": "string"}}}
+        | {"\U0001f600": enum, "": enum},
+    }
+    with imported_unformatted(write(tmp_path, schema), tmp_path, "merged") as package:
+        assert_round_trip(the_spec(package), {"a": ["s"], "b": "x", "c": "y"})
+
+
+def test_fields_named_like_builtins_or_twins_hide_nothing(tmp_path: Path) -> None:
+    # partial.py evaluates annotations in the class body, where a field "list" hides the
+    # builtin and a field "PartialInner" hides the twin from every field after it.
+    schema = {
+        "title": "Shadows",
+        "type": "object",
+        "properties": {
+            "list": {"type": "string"},
+            "str": {"type": "integer"},
+            "dict": {"type": "boolean"},
+            "PartialInner": {"type": "string"},
+            "inner": {"type": "object", "properties": {"v": {"type": "string"}}},
+            "names": {"type": "array", "items": {"type": "string"}},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        },
+    }
+    document = {
+        "list": "l",
+        "str": 1,
+        "dict": True,
+        "PartialInner": "p",
+        "inner": {"v": "w"},
+        "names": ["a"],
+        "counts": {"k": 2},
+    }
+    with imported_unformatted(write(tmp_path, schema), tmp_path, "shadows") as package:
+        assert_round_trip(the_spec(package), document)
+
+
+def test_a_cycle_of_refs_with_no_schema_in_it_is_refused(tmp_path: Path) -> None:
+    schema = {
+        "title": "Root",
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/A"}},
+        "$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"$ref": "#/$defs/A"}},
+    }
+    with pytest.raises(GeneratorError) as info:
+        render_package(write(tmp_path, schema))
+    assert "A -> B -> A only refer to each other" in info.value.message
+    assert info.value.pointer == "#/$defs/A"
