@@ -10,6 +10,7 @@ import ast
 import unicodedata
 from dataclasses import dataclass
 
+from .. import runtime
 from .deferred import DEFERRED_ROOT, class_kind
 from .errors import GeneratorError
 from .graph import helper_names, spec_name
@@ -18,18 +19,14 @@ from .source_edits import Edit, apply_edits, split_lines
 
 __all__ = ["RESERVED", "NameFixes", "derived_names", "fix_names"]
 
-# What the generated modules import or define besides the schema's classes: a class must
-# not shadow one of them, nor make its twin or helpers take one.
-_RUNTIME_NAMES = frozenset(
-    {"AsyncPartialStream", "Mode", "PartialModel", "PartialStream", "StreamSpec",
-     "acreate_structured", "aparse_partial", "aparse_structured", "astream_structured",
-     "create_structured", "parse_partial", "parse_structured", "stream_structured"}
-)  # fmt: skip
+# What a generated package's names must not shadow: the runtime's public names (a model
+# "Model" would have the twin "PartialModel"), what the modules take from pydantic (and
+# its create_model), and what models.py defines besides the schema's classes.
 _PYDANTIC_NAMES = frozenset(
     {"BaseModel", "ConfigDict", "Field", "JsonValue", "RootModel", "create_model"}
 )
 _MODULE_NAMES = frozenset({"Generic", "TypeVar", DEFERRED_ROOT, "_RootT"})
-RESERVED = _RUNTIME_NAMES | _PYDANTIC_NAMES | _MODULE_NAMES
+RESERVED = frozenset(runtime.__all__) | _PYDANTIC_NAMES | _MODULE_NAMES
 """Names no class of a generated package may take, nor make its twin or helpers take."""
 
 

@@ -41,6 +41,15 @@ def identifiers(source: str) -> set[str]:
     return names
 
 
+def openapi(schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
 NFKC_KEYS = ["\u210c", "H", "\ufb01", "fi", "\U0001d54f", "X", "\u01c5", "D\u017e", ""]
 
 
@@ -135,17 +144,12 @@ def test_fields_an_upstream_rename_made_equal_stay_apart(tmp_path: Path) -> None
 
 
 def test_openapi_schema_names_with_a_slash_get_helpers(tmp_path: Path) -> None:
-    schema = {
-        "openapi": "3.1.0",
-        "info": {"title": "t", "version": "1"},
-        "paths": {},
-        "components": {
-            "schemas": {
-                "pets/Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
-                "pets": {"type": "object", "properties": {"other": {"type": "integer"}}},
-            }
-        },
-    }
+    schema = openapi(
+        {
+            "pets/Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "pets": {"type": "object", "properties": {"other": {"type": "integer"}}},
+        }
+    )
     source = write(tmp_path, schema)
     options = GenerateOptions(stream_models=("pets/Pet",))
     with imported_unformatted(source, tmp_path, "slashed", options) as package:
@@ -163,30 +167,18 @@ def test_only_classes_a_definition_reaches_are_emitted(tmp_path: Path) -> None:
             "required": ["type"],
         }
 
-    schema = {
-        "openapi": "3.1.0",
-        "info": {"title": "t", "version": "1"},
-        "paths": {},
-        "components": {
-            "schemas": {
-                "Auto": variant("auto"),
-                "Static": variant("static"),
-                "Unused": {"enum": ["a", "b"]},
-                "Strategy": {
-                    "type": "object",
-                    "properties": {
-                        "pick": {
-                            "oneOf": [
-                                {"$ref": "#/components/schemas/Auto"},
-                                {"$ref": "#/components/schemas/Static"},
-                            ],
-                            "discriminator": {"propertyName": "type"},
-                        }
-                    },
-                },
-            }
-        },
+    pick = {
+        "oneOf": [{"$ref": "#/components/schemas/Auto"}, {"$ref": "#/components/schemas/Static"}],
+        "discriminator": {"propertyName": "type"},
     }
+    schema = openapi(
+        {
+            "Auto": variant("auto"),
+            "Static": variant("static"),
+            "Unused": {"enum": ["a", "b"]},
+            "Strategy": {"type": "object", "properties": {"pick": pick}},
+        }
+    )
     files = render_package(write(tmp_path, schema)).files
     classes = {n.name for n in ast.parse(files["models.py"]).body if isinstance(n, ast.ClassDef)}
     assert classes == {"Auto", "Static", "Unused", "Strategy"}  # named definitions stay
