@@ -93,30 +93,45 @@ def _class_renames(classes: list[ast.ClassDef]) -> dict[str, str]:
     for _ in range(len(names) + 1):  # a fresh name avoids every name taken: one more round ends
         current = {name: renames.get(name, name) for name in names}
         derived = {name: derived_names(current[name]) for name in objects}
-        clashing = [name for name in names if _clashes(name, current, derived, fields)]
+        owners: dict[str, set[str]] = {}
+        for owner, taken_names in derived.items():
+            for taken_name in taken_names:
+                owners.setdefault(taken_name, set()).add(owner)
+        clashing = [name for name in names if _clashes(name, current, derived, fields, owners)]
         if not clashing:
             break
-        taken = {_nfkc(name) for name in current.values()} | RESERVED | fields
+        taken = {_nfkc(name) for name in current.values()} | RESERVED
         taken |= {name for names_ in derived.values() for name in names_}
         for name in clashing:
             base = safe_identifier(_nfkc(current[name]), fallback="Schema")
-            renames[name] = new = _fresh(f"{base}Model", taken)
+            renames[name] = new = _fresh(f"{base}Model", taken, fields)
             taken |= {new, *derived_names(new)}
     return renames
 
 
 def _clashes(
-    name: str, current: dict[str, str], derived: dict[str, set[str]], fields: set[str]
+    name: str,
+    current: dict[str, str],
+    derived: dict[str, set[str]],
+    fields: set[str],
+    owners: dict[str, set[str]],
 ) -> bool:
+    """Whether the class ``name`` (now ``current[name]``) must be renamed.
+
+    ``derived`` holds each class's twin and helper names, ``owners`` who takes each one;
+    ``fields`` are the field names of every class.
+    """
     own = current[name]
-    if own in RESERVED or not _stable(own) or derived.get(name, set()) & (RESERVED | fields):
+    if own in RESERVED or not _stable(own) or derived.get(name, set()) & RESERVED:
         return True
-    return any(own in names for other, names in derived.items() if other != name)
+    if name in derived and f"Partial{own}" in fields:
+        return True
+    return bool(owners.get(own, set()) - {name})
 
 
-def _fresh(base: str, taken: set[str]) -> str:
+def _fresh(base: str, taken: set[str], fields: set[str]) -> str:
     name, counter = base, 2
-    while name in taken or derived_names(name) & taken:
+    while name in taken or derived_names(name) & taken or f"Partial{name}" in fields:
         name, counter = f"{base}{counter}", counter + 1
     return name
 

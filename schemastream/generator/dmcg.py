@@ -117,11 +117,10 @@ def run(
             [_model_spec(model, file_name, original) for model in parser.results], tree
         )
     ]
-    tree = ast.parse(fixes.source)
     roots = {spec.name for spec in specs if spec.pointer is not None}
-    source, dropped = prune_unreachable(fixes.source, tree, roots)
-    if dropped:
-        tree = ast.parse(source)
+    fixed, dropped = prune_unreachable(fixes.source, tree, roots, fixes.classes)
+    if fixed != source:
+        source, tree = fixed, ast.parse(fixed)
     specs = [spec for spec in specs if spec.name not in dropped]
     return UpstreamResult(
         source=defer_builds(source, tree),

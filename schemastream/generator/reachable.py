@@ -8,18 +8,28 @@ definitions and whatever they use, read from the classes' own source, nothing el
 from __future__ import annotations
 
 import ast
-from collections.abc import Set
+from collections.abc import Mapping, Set
 
 from .source_edits import split_lines
 
 __all__ = ["prune_unreachable"]
 
 
-def prune_unreachable(source: str, tree: ast.Module, roots: Set[str]) -> tuple[str, set[str]]:
-    """``source`` without the classes that ``roots`` do not reach, and their names."""
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+def prune_unreachable(
+    source: str, tree: ast.Module, roots: Set[str], renames: Mapping[str, str]
+) -> tuple[str, set[str]]:
+    """``source`` without the classes that ``roots`` do not reach, and their names.
+
+    ``tree`` may be the module's tree before its classes were renamed (``renames``, old
+    -> new): renaming changes no line, and lines are all this needs.
+    """
+    classes = {renames.get(n.name, n.name): n for n in tree.body if isinstance(n, ast.ClassDef)}
     uses = {
-        name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in classes}
+        name: {
+            renames.get(n.id, n.id)
+            for n in ast.walk(node)
+            if isinstance(n, ast.Name) and renames.get(n.id, n.id) in classes
+        }
         for name, node in classes.items()
     }
     reached = {name for name in roots if name in classes}
