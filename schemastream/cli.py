@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .generator import BuildResult, GenerateOptions
     from .generator.writer import WritePlan
 
 __all__ = ["main"]
@@ -116,9 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # Build-time dependencies (datamodel-code-generator, jinja2, ruff) load only here.
     try:
-        from .generator import GenerateOptions, GeneratorError, build
-        from .generator.config import find_pyproject, load_targets
-        from .generator.writer import plan_writes
+        from .generator import GeneratorError
     except ImportError as exc:
         print(
             f"schemastream: error: the generator needs its build-time dependencies ({exc.name} "
@@ -126,36 +123,12 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-
-    source: Path | None = args.input
-    output: Path | None = args.output
-    if source is None and (output is not None or args.stream_model or args.ref_root):
+    if args.input is None and (args.output or args.stream_model or args.ref_root):
         parser.error("generate: --output, --stream-model and --ref-root need an INPUT")
-    jobs: list[tuple[Path, Path, GenerateOptions]] = []
-    if source is not None:
-        if output is None:
-            parser.error("generate: --output DIR is required with INPUT")
-        options = GenerateOptions(
-            input_type=args.input_type,
-            stream_models=tuple(args.stream_model),
-            ref_root=args.ref_root,
-        )
-        jobs.append((source, output, options))
+    if args.input is not None and args.output is None:
+        parser.error("generate: --output DIR is required with INPUT")
     try:
-        if not jobs:
-            pyproject = find_pyproject(Path.cwd())
-            if pyproject is None:
-                raise GeneratorError("no INPUT given and no pyproject.toml found here or above")
-            jobs = [(t.input, t.output, t.options) for t in load_targets(pyproject)]
-        results: list[BuildResult] = []
-        plans: list[WritePlan] = []
-        # Every target is built and checked against the disk before anything is written.
-        for schema, target, settings in jobs:
-            results.append(build(schema, settings))
-            plans.append(plan_writes(results[-1].files, target, check=args.check))
-        for result in results:
-            for warning in result.warnings:
-                print(f"schemastream: warning: {_one_line(warning)}", file=sys.stderr)
+        plans = _plans(args)
         if not args.check:
             for plan in plans:
                 plan.apply()
@@ -169,10 +142,39 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    return _report(plans, check=args.check)
+
+
+def _plans(args: argparse.Namespace) -> list[WritePlan]:
+    """Build every target, print its warnings, and plan its writes; nothing is written yet."""
+    from .generator import GenerateOptions, GeneratorError, build
+    from .generator.config import find_pyproject, load_targets
+    from .generator.writer import plan_writes
+
+    if args.input is not None:
+        options = GenerateOptions(
+            input_type=args.input_type,
+            stream_models=tuple(args.stream_model),
+            ref_root=args.ref_root,
+        )
+        jobs = [(args.input, args.output, options)]
+    else:
+        pyproject = find_pyproject(Path.cwd())
+        if pyproject is None:
+            raise GeneratorError("no INPUT given and no pyproject.toml found here or above")
+        jobs = [(t.input, t.output, t.options) for t in load_targets(pyproject)]
+    results = [(build(schema, options), output) for schema, output, options in jobs]
+    for result, _ in results:
+        for warning in result.warnings:
+            print(f"schemastream: warning: {_one_line(warning)}", file=sys.stderr)
+    return [plan_writes(result.files, output, check=args.check) for result, output in results]
+
+
+def _report(plans: list[WritePlan], *, check: bool) -> int:
     if not any(plan.stale for plan in plans):
         print(f"schemastream: {len(plans)} package(s) up to date")
         return EXIT_OK
-    if args.check:
+    if check:
         for path in (path for plan in plans for path in plan.stale):
             print(f"schemastream: stale: {path}", file=sys.stderr)
         print(

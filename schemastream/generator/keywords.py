@@ -123,9 +123,8 @@ class KeywordCheck:
                 children.append((value, at))
             elif key in _SCHEMA_LISTS:
                 if not isinstance(value, list) or not value:
-                    raise fail(
-                        f"`{key}` must be a non-empty list of schemas, found {describe(value)}"
-                    )
+                    found = "an empty list" if value == [] else describe(value)
+                    raise fail(f"`{key}` must be a non-empty list of schemas, found {found}")
                 children.extend((item, join_pointer(at, str(i))) for i, item in enumerate(value))
             elif key in _SCHEMA_MAPS:
                 if not isinstance(value, dict):
