@@ -20,7 +20,7 @@ from .errors import GeneratorError
 
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "describe", "join_pointer", "parse_bytes",
-    "read_bytes", "read_value", "split_pointer",
+    "read_bytes", "split_pointer",
 ]  # fmt: skip
 
 MAX_DEPTH = 128
@@ -40,11 +40,6 @@ _YAML12_FLOAT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-
-
-def read_value(path: Path, *, limit: int = MAX_BYTES) -> object:
-    """The JSON value in the JSON or YAML file at ``path`` (by extension, else sniffed)."""
-    return parse_bytes(read_bytes(path, limit=limit), path)
 
 
 def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
