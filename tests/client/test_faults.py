@@ -359,7 +359,7 @@ STREAM_FAULTS = [
         Answer([*tool_events(HALF, finish=None, done=False), *TRICKLE]),
         StreamLimitError,
         HALF,
-        options={"total_timeout": 0.4},
+        options={"total_timeout": 0.25},
         check=limit("total_timeout"),
     ),
     Fault(
@@ -367,7 +367,7 @@ STREAM_FAULTS = [
         Answer([*tool_events(HALF, finish=None, done=False), 3.0]),
         StreamLimitError,
         HALF,
-        options={"total_timeout": 0.4},
+        options={"total_timeout": 0.25},
         check=limit("total_timeout"),
     ),
     Fault(
@@ -533,7 +533,7 @@ CREATE_FAULTS = [
         StreamLimitError,
         "",
         mode="json_schema",
-        options={"total_timeout": 0.4},
+        options={"total_timeout": 0.25},
         check=limit("total_timeout"),
     ),
     Fault("a valid answer", json_answer(completion({"content": TEAM_JSON})), None, mode="json"),
