@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest models check-models bench golden clean
+.PHONY: demo test lint typecheck docs pytest models check-models bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(MAKE) -C examples/meeting models PYTHON=$(abspath $(BIN)/python)
 	$(BIN)/python -m examples.meeting.demo
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) lint typecheck docs pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -26,6 +26,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy schemastream examples/meeting/meeting_models tests/golden tests/typing
 	$(BIN)/pyright --pythonpath $(BIN)/python -p tests/golden/pyrightconfig.json
 	$(BIN)/pyright --pythonpath $(BIN)/python schemastream tests/typing
+
+# The API reference is rendered from the docstrings; --strict fails on any warning.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q

@@ -5,6 +5,7 @@ build-time dependencies are never imported from here.
 """
 
 from ._client import (
+    DEFAULT_MAX_IDLE_EVENTS,
     Mode,
     acreate_structured,
     astream_structured,
@@ -21,9 +22,13 @@ from ._errors import (
     MalformedChunkError,
     RefusalError,
     SchemaStreamError,
+    Snapshot,
     StreamError,
     StreamInterruptedError,
+    StreamLimitError,
+    UnexpectedToolCallError,
 )
+from ._options import OpenAIOptions
 from ._parser import (
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_SIZE,
@@ -46,6 +51,7 @@ from ._views import SnapshotDict, SnapshotList
 
 __all__ = [
     "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_IDLE_EVENTS",
     "DEFAULT_MAX_SIZE",
     "AsyncPartialStream",
     "AsyncTextSource",
@@ -57,18 +63,22 @@ __all__ = [
     "LimitExceededError",
     "MalformedChunkError",
     "Mode",
+    "OpenAIOptions",
     "PartialModel",
     "PartialStream",
     "PatchOperation",
     "RefusalError",
     "SchemaStreamError",
+    "Snapshot",
     "SnapshotDict",
     "SnapshotList",
     "SnapshotParser",
     "StreamError",
     "StreamInterruptedError",
+    "StreamLimitError",
     "StreamSpec",
     "TextSource",
+    "UnexpectedToolCallError",
     "acreate_structured",
     "aparse_partial",
     "aparse_structured",

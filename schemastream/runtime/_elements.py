@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar, Union
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from ._changes import ChangeLog, Item, WatchPath
 from ._errors import FinalValidationError
@@ -153,10 +154,12 @@ class ElementReader(Generic[T]):
         try:
             return self.path.adapter.validate_json(text)
         except ValidationError as exc:
-            where = (*self.path.names, item.position)
-            errors = [
-                {**error, "loc": (*where, *error["loc"])} for error in exc.errors(include_url=False)
-            ]
+            where: tuple[str | int, ...] = (*self.path.names, item.position)
+            errors: list[ErrorDetails] = []
+            for detail in exc.errors(include_url=False):
+                shifted = detail.copy()
+                shifted["loc"] = (*where, *detail["loc"])
+                errors.append(shifted)
             label = f"{_name(self.path.item)} at {'.'.join(self.path.names)}[{item.position}]"
             error = FinalValidationError(label, errors, text=text)
             error.__cause__ = exc

@@ -26,6 +26,25 @@ class PartialModel(BaseModel):
     - ``__stream_done__``: fields whose value appears only once complete.
     - ``__stream_not_null__``: fields the object waits for before it appears at all.
     - ``__stream_discriminators__``: field name -> discriminator property of its union.
+
+    A snapshot says what has arrived and which of it is final:
+
+    >>> from schemastream.runtime import SnapshotParser
+    >>> class PartialUser(PartialModel):
+    ...     name: str | None = None
+    ...     age: int | None = None
+    >>> parser = SnapshotParser(PartialUser)
+    >>> parser.feed('{"name": "Ad')
+    True
+    >>> snap = parser.value
+    >>> snap.model_dump(exclude_unset=True), snap.is_complete("name")
+    ({'name': 'Ad'}, False)
+    >>> parser.feed('a", "age": 3')  # the name is closed; a number shows once it ends
+    True
+    >>> parser.value.completed_fields, parser.value.age
+    (frozenset({'name'}), None)
+    >>> parser.feed("6}"), parser.value.age, parser.value.is_complete()
+    (True, 36, True)
     """
 
     model_config = ConfigDict(populate_by_name=True, defer_build=True, extra="ignore")

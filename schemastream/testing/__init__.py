@@ -1,11 +1,13 @@
 """Test and demo tooling: an OpenAI-compatible replay server, scripted replies, recordings.
 
-from openai import OpenAI
-from schemastream.testing import ReplayServer, Reply
+A test serves a scripted answer to the real openai client:
 
-with ReplayServer() as server:
-    server.enqueue(Reply.of('{"title": "Standup"}'))
-    client = OpenAI(base_url=server.base_url, api_key="test")
+    from openai import OpenAI
+    from schemastream.testing import ReplayServer, Reply
+
+    with ReplayServer() as server:
+        server.enqueue(Reply.of('{"title": "Standup"}'))
+        client = OpenAI(base_url=server.base_url, api_key="test")
 """
 
 from ._record import record
