@@ -52,6 +52,7 @@ class Frame:
     """One open container: its shape, its complete children, and the child being read."""
 
     __slots__ = (
+        "build",
         "container",
         "depth",
         "done",
@@ -88,6 +89,8 @@ class Frame:
         #: the shape of every item (arrays that are not dropped)
         self.item = shape.item if isinstance(shape, ArrayShape) else None
         self.wrap = wrap
+        #: the snapshot value of this container, given the open child's name and value
+        self.build = _builder(self.container, wrap)
         self.parent = parent
         self.depth: int = 0 if parent is None else parent.depth + 1
         #: this container's key or index in its parent's snapshot, and its JSON pointer
@@ -111,6 +114,20 @@ class Frame:
     def hidden(self) -> bool:
         """Hidden whatever its content: dropped, shown only when done, or undecided."""
         return self.container is None or self.done or isinstance(self.shape, PendingObject)
+
+
+def _builder(container: OpenContainer | None, wrap: Wrap | None) -> Callable[[str, object], object]:
+    """A frame's snapshot builder: its container's view, inside its root models."""
+    if container is None:
+        return _hidden
+    if wrap is None:
+        return container.view
+    view = container.view
+    return lambda name, child: wrap.wrap(view(name, child))
+
+
+def _hidden(name: str, child: object) -> object:
+    return NOTHING
 
 
 class Frames:
@@ -283,13 +300,11 @@ class Frames:
         elif self._string_shown and top == len(stack) - 1:
             text = self.open_string()
             child = text if self._string_wrap is None else self._string_wrap.wrap(text)
-        while top >= 0:
-            frame = stack[top]
-            child = frame.container.view(frame.name, child)  # type: ignore[union-attr]  # shown
-            if frame.wrap is not None:
-                child = frame.wrap.wrap(child)
+        frame: Frame | None = stack[top]
+        while frame is not None:  # up the parent links: every frame above is shown and stale
+            child = frame.build(frame.name, child)
             frame.view = child
-            top -= 1
+            frame = frame.parent
         self.value = child
         return child
 
@@ -346,10 +361,7 @@ class Frames:
         self.shown = frame.depth + 1
         self._visible(frame.depth + 1)
         if self.log.record:
-            view = frame.container.view(frame.name, NOTHING)  # type: ignore[union-attr]  # shown
-            if frame.wrap is not None:
-                view = frame.wrap.wrap(view)
-            self._record(_OPENED, frame.parent, frame.path_key, view)
+            self._record(_OPENED, frame.parent, frame.path_key, frame.build(frame.name, NOTHING))
 
     def _attach(self, value: object, was_shown: bool, start: int, end: int) -> None:
         """A complete value: into the open container, or it is the top-level value."""
@@ -434,6 +446,7 @@ class Frames:
         frame.shape = shape
         frame.container = container
         frame.wrap = wrap
+        frame.build = _builder(container, wrap)
         if frame.depth == self.shown and not frame.hidden and container.shows():
             self._show(frame)
 
