@@ -183,23 +183,23 @@ class Frames:
     def key(self, key: str) -> None:
         frame = self.stack[-1]
         frame.raw_key = key
-        if isinstance(frame.shape, PendingObject):
-            chosen = frame.shape.decide_by_key(key)
+        shape = frame.shape
+        if type(shape) is PendingObject:
+            chosen = shape.decide_by_key(key)
             if chosen is not None:
                 self._decide(frame, chosen)
-        shape = frame.shape
-        if not isinstance(shape, ObjectShape) or frame.container is None:
+            shape = frame.shape
+        container = frame.container
+        if container is None or not isinstance(shape, ObjectShape):
             frame.name = frame.key = key
             self._next = None
             return
-        slot = shape.child(key)
-        frame.name = slot.name
-        frame.key = slot.json_key
-        self._next = slot.shape
+        name, self._next, done, frame.key = shape.child(key)
+        frame.name = name
         # A repeated key (the last one wins, as in json.loads and pydantic): its new value
         # is held back until complete, then replaces the old one at once, so no snapshot
         # shows the old value shrinking into the new.
-        self._next_done = slot.done or frame.container.holds(slot.name)
+        self._next_done = done or container.holds(name)
 
     def close(self, offset: int) -> None:
         frame = self.stack.pop()
@@ -227,7 +227,9 @@ class Frames:
         shown = shape is not None and shape.grows and not self._next_done and depth == self.shown
         self._string_shown = shown
         if shown:
-            self._visible(depth)
+            self.log.changed = True
+            if depth > self._stale:
+                self._stale = depth
             if self.log.record:
                 parent = self.stack[-1] if self.stack else None
                 text = "" if wrap is None else wrap.wrap("")

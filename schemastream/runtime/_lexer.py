@@ -91,7 +91,6 @@ _WS = " \t\n\r"
 _WS_RUN = re.compile(r"[ \t\n\r]*")
 # Plain characters and complete escapes: what can be decoded now.
 _PIECE = re.compile(r'[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*')
-_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
 # What ends a run of plain string text: the closing quote, an escape, or an error.
 _SPECIAL = re.compile(r'["\\\x00-\x1f]')
 # The start of an escape cut by the end of the chunk: read again with the next one.
@@ -196,9 +195,7 @@ class Lexer:
                     break
                 j = found.start()
                 if chunk[j] != '"':
-                    self._state = state
-                    i = self._string(chunk, i, base)
-                    state = self._state
+                    i = self._escapes(chunk, i, j, base, state)
                     continue
                 parts = self._parts
                 if j > i:
@@ -335,51 +332,34 @@ class Lexer:
 
     # --- strings -------------------------------------------------------------------------
 
-    def _string(self, chunk: str, i: int, base: int) -> int:
+    def _escapes(self, chunk: str, i: int, j: int, base: int, state: int) -> int:
+        """Decode the string's text from ``i``, where ``j`` is not plain; return where to go on.
+
+        Plain text and complete escapes are decoded at once; an escape cut by the end of
+        the chunk (or a high surrogate whose low half may follow) waits for the next one.
+        """
+        if chunk[j] != "\\":
+            raise Malformed("control character in a string (escape it)", base + j)
         n = len(chunk)
-        j = _PLAIN.match(chunk, i).end()  # type: ignore[union-attr]  # always matches
-        if j < n and chunk[j] == "\\":
-            j = _PIECE.match(chunk, i).end()  # type: ignore[union-attr]  # always matches
-            piece = chunk[i:j]
-            cut = j < n and chunk[j] == "\\" and _cut_escape(chunk, j)
-            if j == n or cut:
-                # The string goes on in the next chunk: a high surrogate at the end waits
-                # there for its low half, as does an escape cut in two.
-                held = _held_surrogate(piece)
-                if held >= 0:
-                    piece = piece[:held]
-                    j = i + held
-                self._pending = chunk[j:]
-                j = n
-            if piece:
-                self._parts.append(scanstring(piece + '"', 0)[0] if "\\" in piece else piece)
-                self.grew = self._state == _STRING
-        elif j > i:
-            self._parts.append(chunk[i:j])
-            self.grew = self._state == _STRING
-        if j >= n:
-            return n
-        c = chunk[j]
-        if c == '"':
-            if self.grew:  # told while the text so far is readable
-                self.grew = False
-                self._sink.string_grew()
-            parts = self._parts
-            text = parts[0] if len(parts) == 1 else "".join(parts)
-            parts.clear()
-            if self._state == _KEY_STRING:
-                self._state = _COLON
-                self._sink.key(text)
-            else:
-                self._sink.string_end(text, base + j + 1)
-                self._state = self._value_done(base + j + 1)
-            return j + 1
-        if c == "\\":
-            if chunk[j + 1] == "u":
-                bad = _ESCAPE_START.match(chunk, j).end()  # type: ignore[union-attr]  # matches
+        end = _PIECE.match(chunk, i).end()  # type: ignore[union-attr]  # always matches
+        piece = chunk[i:end]
+        if end == n or (chunk[end] == "\\" and _cut_escape(chunk, end)):
+            held = _held_surrogate(piece)
+            if held >= 0:
+                piece = piece[:held]
+                end = i + held
+            self._pending = chunk[end:]
+            end = n
+        elif chunk[end] == "\\":
+            if chunk[end + 1] == "u":
+                bad = _ESCAPE_START.match(chunk, end).end()  # type: ignore[union-attr]  # matches
                 raise Malformed("invalid \\u escape (four hex digits expected)", base + bad)
-            raise Malformed(f"invalid escape '\\{chunk[j + 1]}'", base + j + 1)
-        raise Malformed("control character in a string (escape it)", base + j)
+            raise Malformed(f"invalid escape '\\{chunk[end + 1]}'", base + end + 1)
+        if piece:
+            self._parts.append(scanstring(piece + '"', 0)[0] if "\\" in piece else piece)
+            if state == _STRING:
+                self.grew = True
+        return end
 
     # --- numbers and literals ----------------------------------------------------------------
 

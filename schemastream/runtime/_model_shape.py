@@ -68,6 +68,7 @@ class _OpenModel(OpenContainer):
         self._received(name)
 
     def _received(self, name: str) -> None:
+        """``name`` holds a complete value now: snapshots from here on publish it."""
         if name not in self.received:
             self.received = self.received | {name}
         self._closed = self._open = None
