@@ -1,6 +1,7 @@
 """The ``schemastream`` command: argument parsing only; ``generator`` and ``testing`` do the work.
 
     schemastream generate INPUT --output DIR [--input-type T] [--stream-model NAME]... [--check]
+    schemastream generate myapp.models:MeetingInfo[,Other...] --output DIR [--check]
     schemastream generate [--check]          # the targets in [tool.schemastream]
     schemastream serve --replay FILE [--host H] [--port P] [--pace SECONDS]
 
@@ -20,6 +21,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .generator import BuildResult, GenerateOptions
+    from .generator.classes_import import ClassesInput
 
 __all__ = ["main"]
 
@@ -56,9 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "input",
         nargs="?",
-        type=Path,
         metavar="INPUT",
-        help="JSON Schema or OpenAPI document (JSON or YAML)",
+        help="JSON Schema or OpenAPI document (JSON or YAML), or pydantic classes "
+        "module:Name[,Name...] (imported with the project root on sys.path)",
     )
     generate.add_argument(
         "--output",
@@ -109,6 +111,7 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # Build-time dependencies (datamodel-code-generator, jinja2, ruff) load only here.
     try:
         from .generator import GenerateOptions, GeneratorError, build
+        from .generator.classes_import import input_source
         from .generator.config import find_pyproject, load_targets
         from .generator.writer import stale_files, write_files
     except ImportError as exc:
@@ -119,11 +122,15 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
         return 2
 
-    source: Path | None = args.input
+    source: Path | ClassesInput | None = None
+    if args.input is not None:
+        source = Path(args.input)
+        if args.input_type == "auto":
+            source = input_source(args.input, base=Path.cwd(), root=_project_root())
     output: Path | None = args.output
     if source is None and (output is not None or args.stream_model):
         parser.error("generate: --output and --stream-model need an INPUT")
-    jobs: list[tuple[Path, Path, GenerateOptions]] = []
+    jobs: list[tuple[Path | ClassesInput, Path, GenerateOptions]] = []
     if source is not None:
         if output is None:
             parser.error("generate: --output DIR is required with INPUT")
@@ -165,6 +172,14 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
         return EXIT_STALE
     return EXIT_OK
+
+
+def _project_root() -> Path:
+    """Where ``module:Name`` inputs are imported from: the pyproject.toml's directory, else here."""
+    from .generator.config import find_pyproject
+
+    pyproject = find_pyproject(Path.cwd())
+    return Path.cwd() if pyproject is None else pyproject.parent
 
 
 def _serve(args: argparse.Namespace) -> int:

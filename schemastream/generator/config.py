@@ -1,8 +1,8 @@
 """``[tool.schemastream]`` in the nearest pyproject.toml: the targets ``generate`` runs.
 
 [[tool.schemastream.targets]]
-input = "schemas/meeting.json"      # relative to the pyproject.toml
-output = "src/app/meeting_models"
+input = "schemas/meeting.json"      # relative to the pyproject.toml, or the user's classes:
+output = "src/app/meeting_models"   # input = "app.models:MeetingInfo,Report" (app under it)
 input-type = "auto"                 # optional: auto | jsonschema | openapi
 stream-models = ["Pet"]             # optional, OpenAPI only
 """
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from .classes_import import ClassesInput, input_source
 from .errors import GeneratorError
 from .pipeline import GenerateOptions, InputType
 
@@ -30,9 +31,9 @@ _KEYS = frozenset({"input", "output", "input-type", "stream-models"})
 
 @dataclass(frozen=True)
 class Target:
-    """One package to generate: input file, output directory, options."""
+    """One package to generate: input file (or the user's classes), output directory, options."""
 
-    input: Path
+    input: Path | ClassesInput
     output: Path
     options: GenerateOptions
 
@@ -88,8 +89,11 @@ def _target(entry: Any, base: Path, where: str) -> Target:
     stream_models = entry.get("stream-models", [])
     if not isinstance(stream_models, list) or not all(isinstance(n, str) for n in stream_models):
         raise GeneratorError("stream-models must be an array of schema names", path=where)
+    source: Path | ClassesInput = base / entry["input"]
+    if input_type == "auto":
+        source = input_source(entry["input"], base=base, root=base)
     return Target(
-        input=base / entry["input"],
+        input=source,
         output=base / entry["output"],
         options=GenerateOptions(
             input_type=cast(InputType, input_type), stream_models=tuple(stream_models)

@@ -1,4 +1,4 @@
-"""Schema file in, package files out: load, model graph, render, format.
+"""Schema file (or the user's pydantic classes) in, package files out: model graph, render, format.
 
 ``build`` computes the files of one package in memory; ``generate`` writes them and
 ``check`` compares them with the disk. Same input and version, same bytes.
@@ -13,6 +13,9 @@ from typing import Literal
 
 from .._version import __version__
 from . import dmcg
+from .classes_import import ClassesInput
+from .classes_package import read_classes
+from .errors import GeneratorError
 from .fmt import format_source
 from .graph import PackageSpec
 from .loader import load_document
@@ -64,8 +67,27 @@ def _comment_safe(text: str) -> str:
     return text
 
 
-def build(source: Path, options: GenerateOptions = GenerateOptions()) -> BuildResult:
-    """Every file of the package generated from ``source``, formatted, in memory."""
+def build(source: Path | ClassesInput, options: GenerateOptions = GenerateOptions()) -> BuildResult:
+    """Every file of the package generated from ``source``, formatted, in memory.
+
+    ``source`` is a schema file, or the user's pydantic classes (``module:Name``).
+    """
+    if isinstance(source, ClassesInput):
+        if options.stream_models:
+            raise GeneratorError(
+                "--stream-model (stream-models) names OpenAPI schemas; a module:Name input "
+                "streams the classes it names",
+                path=source.text,
+            )
+        found = read_classes(source)
+        package = PackageSpec(
+            header=header(found.title, found.sha256),
+            models_source=None,
+            models=found.models,
+            streams=found.streams,
+            warnings=found.warnings,
+        )
+        return _render(package, title=found.title)
     document = load_document(source, options.input_type)
     upstream = dmcg.run(
         document.text, kind=document.kind, file_name=str(document.path), data=document.data
@@ -85,25 +107,31 @@ def build(source: Path, options: GenerateOptions = GenerateOptions()) -> BuildRe
         ),
         warnings=tuple(warnings),
     )
+    return _render(package, title=document.file_name)
+
+
+def _render(package: PackageSpec, *, title: str) -> BuildResult:
+    """The package's files, formatted; ``models.py`` only when it holds generated models."""
     partial = partial_module(package)
     raw = {
-        "__init__.py": render_init(init_module(package, title=document.file_name)),
-        "models.py": _models_module(package),
+        "__init__.py": render_init(init_module(package, title=title)),
         "partial.py": render_partial(partial),
         "partial.pyi": render_partial_stub(partial),
         "stream.py": render_stream(stream_module(package)),
     }
+    if package.models_source is not None:
+        raw["models.py"] = _models_module(package.header, package.models_source)
     files = {name: format_source(text, name=name) for name, text in raw.items()}
     return BuildResult(files=files, warnings=package.warnings)
 
 
-def _models_module(package: PackageSpec) -> str:
+def _models_module(header: str, source: str) -> str:
     doc = '"""Full models (datamodel-code-generator): every constraint, enum, alias and union."""'
-    return f"{package.header}\n{doc}\n\n{package.models_source}"
+    return f"{header}\n{doc}\n\n{source}"
 
 
 def generate(
-    source: Path, output: Path, options: GenerateOptions = GenerateOptions()
+    source: Path | ClassesInput, output: Path, options: GenerateOptions = GenerateOptions()
 ) -> BuildResult:
     """Generate the package for ``source`` into ``output``; ``changed`` lists files rewritten."""
     result = build(source, options)
@@ -111,7 +139,9 @@ def generate(
     return dataclasses.replace(result, changed=tuple(changed))
 
 
-def check(source: Path, output: Path, options: GenerateOptions = GenerateOptions()) -> BuildResult:
+def check(
+    source: Path | ClassesInput, output: Path, options: GenerateOptions = GenerateOptions()
+) -> BuildResult:
     """Compare ``output`` with what would be generated; ``changed`` lists stale or missing files."""
     result = build(source, options)
     return dataclasses.replace(result, changed=tuple(stale_files(result.files, output)))
