@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from .classes_import import import_path
+from .classes_import import first_line, import_path
 from .errors import GeneratorError
 from .graph import (
     DictType,
@@ -191,7 +191,7 @@ class _Reader:
                 declared = inspect.get_annotations(klass, eval_str=True)
             except Exception as exc:  # the user's annotations: any failure is theirs to fix
                 raise where.fail(
-                    f"cannot evaluate the annotations of {klass.__qualname__}: {exc}"
+                    f"cannot evaluate the annotations of {klass.__qualname__}: {first_line(exc)}"
                 ) from None
             if "__pydantic_extra__" in declared:
                 spec = self._type(declared["__pydantic_extra__"], where)
@@ -408,7 +408,9 @@ def _complete(cls: type[BaseModel]) -> None:
     try:
         cls.model_rebuild()
     except Exception as exc:  # pydantic says which name it could not resolve
-        raise GeneratorError(f"{cls.__qualname__} is not fully defined: {exc}") from None
+        raise GeneratorError(
+            f"{cls.__qualname__} is not fully defined: {first_line(exc)}"
+        ) from None
 
 
 def _json_key(name: str, info: FieldInfo, context: _Field) -> str:

@@ -26,6 +26,7 @@ from .graph import ImportPath
 
 __all__ = [
     "ClassesInput",
+    "first_line",
     "import_path",
     "imported_classes",
     "input_source",
@@ -115,10 +116,16 @@ def _import(source: ClassesInput) -> ModuleType:
         raise GeneratorError(_import_failure(source, exc), path=source.text) from None
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message: pydantic's run to several, with links."""
+    lines = str(exc).strip().splitlines()
+    return lines[0].rstrip(":") if lines else type(exc).__name__
+
+
 def _import_failure(source: ClassesInput, exc: BaseException) -> str:
     where = _failing_line(exc)
     return (
-        f"importing {source.module!r} raised {type(exc).__name__}: {exc}{where}; "
+        f"importing {source.module!r} raised {type(exc).__name__}: {first_line(exc)}{where}; "
         "the module must import cleanly (python -c 'import "
         f"{source.module}')"
     )

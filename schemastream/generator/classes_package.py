@@ -17,7 +17,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from .classes_graph import ClassGraph, class_graph
-from .classes_import import ClassesInput, imported_classes, project_source
+from .classes_import import ClassesInput, first_line, imported_classes, project_source
 from .errors import GeneratorError
 from .graph import ImportPath, ModelSpec, StreamTarget
 from .plain import Schema
@@ -80,7 +80,7 @@ def _joint_schema(
             refs, document = models_json_schema(pairs, by_alias=True)  # type: ignore[arg-type]
         except Exception as exc:  # pydantic's errors for what it cannot describe
             raise GeneratorError(
-                f"pydantic cannot produce the JSON Schema: {type(exc).__name__}: {exc}",
+                f"pydantic cannot produce the JSON Schema: {type(exc).__name__}: {first_line(exc)}",
                 path=source.text,
             ) from None
     pointers = {name: refs[(cls, "validation")]["$ref"] for name, cls in graph.classes.items()}

@@ -7,16 +7,22 @@ temporary directory and runs the command in-process from there.
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import sys
 import textwrap
+import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+from pydantic import JsonValue
 
 from schemastream.cli import main
-from schemastream.generator import GeneratorError, build
+from schemastream.generator import GeneratorError, build, generate
 from schemastream.generator.classes_import import ClassesInput
 
 SHOP = '''
@@ -110,26 +116,72 @@ def test_a_change_to_a_class_body_alone_goes_stale_too(
     assert run(capsys, "generate", "shop_b.models:Order", "-o", "out", "--check")[0] == 1
 
 
-def test_the_generated_package_streams_the_users_class(
-    in_tmp: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    project(in_tmp, {"shop_c.models": SHOP})
-    assert run(capsys, "generate", "shop_c.models:Order", "-o", "shop_c/llm")[0] == 0
-    sys.path.insert(0, str(in_tmp))
+@contextmanager
+def generated(root: Path, module: str, names: str) -> Iterator[ModuleType]:
+    """Generate ``module:names`` into ``<module>_llm`` under ``root`` and import it."""
+    package = f"{module.split('.')[0]}_llm"
+    generate(ClassesInput(module, tuple(names.split(",")), root), root / package)
+    sys.path.insert(0, str(root))
     try:
-        from shop_c.llm import PartialOrder, parse_order  # type: ignore[import-not-found]
-        from shop_c.models import Order, Status  # type: ignore[import-not-found]
-
-        text = '{"lines": [{"sku": "A-1", "qty": 2}], "status": "paid"}'
-        with parse_order([text[:20], text[20:]]) as stream:
-            snapshots = list(stream)
-        assert type(stream.final) is Order and stream.final.status is Status.PAID
-        assert all(isinstance(snap, PartialOrder) for snap in snapshots)
-        assert stream.final.note is None  # the class's default, applied at the end
+        yield importlib.import_module(package)
     finally:
-        sys.path.remove(str(in_tmp))
-        for name in [m for m in sys.modules if m.startswith("shop_c")]:
+        sys.path.remove(str(root))
+        top = {package, module.split(".")[0]}
+        for name in [m for m in sys.modules if m.split(".")[0] in top]:
             del sys.modules[name]
+
+
+def test_the_generated_package_streams_the_users_class(tmp_path: Path) -> None:
+    project(tmp_path, {"shop_c.models": SHOP})
+    with generated(tmp_path, "shop_c.models", "Order") as llm:
+        models = importlib.import_module("shop_c.models")
+        text = '{"lines": [{"sku": "A-1", "qty": 2}], "status": "paid"}'
+        with llm.parse_order([text[:20], text[20:]]) as stream:
+            snapshots = list(stream)
+        assert type(stream.final) is models.Order and stream.final.status is models.Status.PAID
+        assert all(isinstance(snap, llm.PartialOrder) for snap in snapshots)
+        assert stream.final.note is None  # the class's default, applied at the end
+        assert llm.Order is models.Order and llm.Status is models.Status
+
+
+ALIASES = """
+    from typing import Annotated
+    from pydantic import AliasChoices, BaseModel, BeforeValidator, Field, PlainValidator
+
+    class Person(BaseModel):
+        name: str = Field(
+            validation_alias=AliasChoices("fullName", "name"),
+            json_schema_extra={"x-stream": "not-null"},
+        )
+        age: Annotated[int, PlainValidator(int)] = 0
+        tags: Annotated[list[str], BeforeValidator(str.split, json_schema_input_type=str)] = []
+        bio: str = Field("", json_schema_extra={"x-stream": "done"})
+
+    class Team(BaseModel):
+        people: list[Person]
+"""
+
+
+def test_aliases_validator_inputs_and_x_stream_follow_what_the_llm_is_told(
+    tmp_path: Path,
+) -> None:
+    project(tmp_path, {"aliases": ALIASES})
+    with generated(tmp_path, "aliases", "Team") as llm:
+        person = llm.PartialPerson
+        hints = typing.get_type_hints(person)
+        assert person.model_fields["name"].alias == "fullName"  # AliasChoices: the first key
+        assert hints["age"] == JsonValue | None  # PlainValidator: the schema says any JSON
+        assert hints["tags"] == str | None  # the BeforeValidator's declared input
+        assert person.__stream_not_null__ == frozenset({"name"})
+        assert person.__stream_done__ == frozenset({"bio"})
+        schema = llm.TEAM_SPEC.schema["$defs"]["Person"]["properties"]
+        assert schema["age"].get("type") is None and schema["tags"]["type"] == "string"
+        text = '{"people": [{"fullName": "Ada L", "age": "36", "tags": "a b", "bio": "hi"}]}'
+        with llm.parse_team([text[:30], text[30:]]) as stream:
+            snapshots = list(stream)
+        last = snapshots[-1].people[0]
+        assert last.name == "Ada L" and last.age == "36" and last.tags == "a b"
+        assert stream.final.people[0].age == 36 and stream.final.people[0].tags == ["a", "b"]
 
 
 def embedded_schemas(stream_py: str) -> dict[str, Any]:
@@ -281,6 +333,22 @@ UNSUPPORTED = {
             mood: Literal[Mood.HAPPY]
         """,
         "Doc.mood: its Literal holds the enum member",
+    ),
+    "an unknown x-stream value": (
+        """
+        from pydantic import BaseModel, Field
+        class Doc(BaseModel):
+            title: str = Field(json_schema_extra={"x-stream": "later"})
+        """,
+        'Doc.title: unknown "x-stream" value \'later\'; use "done" or "not-null"',
+    ),
+    "an unresolved forward reference": (
+        """
+        from pydantic import BaseModel
+        class Doc(BaseModel):
+            child: "Missing"  # type: ignore[name-defined]  # noqa: F821
+        """,
+        "Doc is not fully defined: name 'Missing' is not defined",
     ),
     "a callable": (
         """
