@@ -265,7 +265,7 @@ class _Reader:
     def _items(self, container: Any, args: tuple[Any, ...], context: _Field) -> TypeSpec:
         if container is tuple and args and args[-1] is not Ellipsis:
             # tuple[int, str]: streamed as a list whose items are one of the types
-            return union([self._type(arg, context) for arg in args]) if args != ((),) else _ANY
+            return union([self._type(arg, context) for arg in args])
         return self._type(args[0] if args else Any, context)
 
     def _model_ref(self, cls: type[BaseModel], context: _Field) -> ModelRef:

@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 _NAME = r"[A-Za-z_]\w*"
+_DOTTED = re.compile(rf"{_NAME}(?:\.{_NAME})*")
 _INPUT = re.compile(rf"^\s*({_NAME}(?:\.{_NAME})*)\s*:\s*({_NAME}(?:\s*,\s*{_NAME})*)\s*$")
 
 
@@ -90,7 +91,10 @@ def imported_classes(source: ClassesInput) -> Iterator[list[tuple[str, type[Base
     importlib.invalidate_caches()  # files written since the last import must be seen
     try:
         module = _import(source)
-        yield [(name, _model_class(module, source, name)) for name in source.names]
+        named: dict[type[BaseModel], str] = {}
+        for name in source.names:  # a class named twice (``A,B`` with ``B = A``) streams once
+            named.setdefault(_model_class(module, source, name), name)
+        yield [(name, cls) for cls, name in named.items()]
     finally:
         sys.path[:] = saved_path
         for name in set(sys.modules) - saved_modules:
@@ -210,7 +214,9 @@ def import_path(value: type[Any], root: Path) -> ImportPath | None:
     """
     module_name = getattr(value, "__module__", None)
     name = getattr(value, "__qualname__", None)
-    if not isinstance(module_name, str) or not isinstance(name, str) or "." in name:
+    if not isinstance(module_name, str) or not isinstance(name, str):
+        return None
+    if not _DOTTED.fullmatch(module_name) or not name.isidentifier():  # nested, local, odd
         return None
     module = sys.modules.get(module_name)
     if module_name == "__main__" or getattr(module, name, None) is not value:
