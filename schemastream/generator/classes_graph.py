@@ -53,7 +53,7 @@ from .partial_types import union
 
 __all__ = ["ClassGraph", "class_graph"]
 
-X_STREAM = "x-stream"
+_X_STREAM = "x-stream"
 _X_STREAM_VALUES = frozenset({"done", "not-null"})
 _ANY = ScalarType("Any", "typing")
 _JSON_VALUE = ScalarType("JsonValue", "pydantic")
@@ -106,6 +106,12 @@ class _Field:
 
 @dataclass
 class _Reader:
+    """Reads the classes breadth-first from the named ones, naming each on first sight.
+
+    ``refers`` lists, per class read, the models and enums its fields name (``_current``
+    is the list of the class being read), from which ``graph`` orders the specs.
+    """
+
     root: Path
     names: dict[type[Any], str] = field(default_factory=dict)
     origins: dict[type[Any], ImportPath | None] = field(default_factory=dict)
@@ -471,7 +477,7 @@ def _union_classes(annotation: Any) -> list[type[BaseModel]]:
 
 def _x_stream(extra: Any, context: _Field) -> set[str]:
     """The ``x-stream`` flags of ``Field(json_schema_extra={"x-stream": ...})``."""
-    value = extra.get(X_STREAM) if isinstance(extra, dict) else None
+    value = extra.get(_X_STREAM) if isinstance(extra, dict) else None
     if value is None:
         return set()
     flags = set(value) if isinstance(value, list) else {value}

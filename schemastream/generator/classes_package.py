@@ -14,7 +14,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from .classes_graph import ClassGraph, class_graph
 from .classes_import import ClassesInput, first_line, imported_classes, project_source
@@ -73,17 +74,20 @@ def _joint_schema(
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """One JSON Schema document with every class under ``$defs``, the pointer of each class,
     and pydantic's warnings about it (a default it cannot serialize, say)."""
-    pairs = [(cls, "validation") for cls in graph.classes.values()]
+    mode: JsonSchemaMode = "validation"
+    pairs: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (cls, mode) for cls in graph.classes.values()
+    ]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            refs, document = models_json_schema(pairs, by_alias=True)  # type: ignore[arg-type]
+            refs, document = models_json_schema(pairs, by_alias=True)
         except Exception as exc:  # pydantic's errors for what it cannot describe
             raise GeneratorError(
                 f"pydantic cannot produce the JSON Schema: {type(exc).__name__}: {first_line(exc)}",
                 path=source.text,
             ) from None
-    pointers = {name: refs[(cls, "validation")]["$ref"] for name, cls in graph.classes.items()}
+    pointers = {name: refs[(cls, mode)]["$ref"] for name, cls in graph.classes.items()}
     notes = [f"{source.text}: pydantic: {warning.message}" for warning in caught]
     return document, pointers, notes
 
