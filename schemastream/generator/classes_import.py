@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 _NAME = r"[A-Za-z_]\w*"
+_OWN = Path(__file__).resolve().parents[1]  # the schemastream package
 _DOTTED = re.compile(rf"{_NAME}(?:\.{_NAME})*")
 _INPUT = re.compile(rf"^\s*({_NAME}(?:\.{_NAME})*)\s*:\s*({_NAME}(?:\s*,\s*{_NAME})*)\s*$")
 
@@ -170,9 +171,15 @@ def _describe(value: Any) -> str:
 
 
 def _in_project(module: ModuleType | None, root: Path) -> bool:
-    """Whether ``module`` was loaded from a file under ``root`` that no install owns."""
+    """Whether ``module`` was loaded from a file under ``root`` that no install owns.
+
+    schemastream's own modules never count: an editable install of it lies under its
+    checkout, and dropping them would duplicate its classes.
+    """
     path = _module_file(module)
-    return path is not None and path.is_relative_to(root) and not _installed(path)
+    if path is None or path.is_relative_to(_OWN) or _installed(path):
+        return False
+    return path.is_relative_to(root)
 
 
 def _module_file(module: ModuleType | None) -> Path | None:
