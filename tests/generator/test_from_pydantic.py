@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +31,11 @@ from tests.golden.from_pydantic import zoo, zoo_parts, zoo_stream
 from tests.golden.from_pydantic.zoo import Node, Scores, Tags, Zoo
 from tests.golden.from_pydantic.zoo_parts import Color, Priority
 from tests.runtime._json_checks import chunked, is_prefix
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 ZOO = ClassesInput("tests.golden.from_pydantic.zoo", ("Zoo", "Tags", "Node"), ROOT)
@@ -169,6 +175,17 @@ def test_the_golden_package_is_up_to_date_and_has_no_models_module() -> None:
         assert (PACKAGE / name).read_text(encoding="utf-8") == text, f"{name}: run `make models`"
     assert "from tests.golden.from_pydantic.zoo import Node, Tags, Zoo" in files["stream.py"]
     assert "from tests.golden.from_pydantic.zoo_parts import Color, Priority" in files["partial.py"]
+
+
+def test_the_example_is_up_to_date_and_both_are_pyproject_targets() -> None:
+    example = ClassesInput("examples.from_pydantic.meeting", ("MeetingInfo",), ROOT)
+    for name, text in build(example).files.items():
+        on_disk = ROOT / "examples" / "from_pydantic" / "meeting_stream" / name
+        assert on_disk.read_text(encoding="utf-8") == text, f"{name}: run `make models`"
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    targets = {(t["input"], t["output"]) for t in config["tool"]["schemastream"]["targets"]}
+    assert (example.text, "examples/from_pydantic/meeting_stream") in targets
+    assert (ZOO.text, str(PACKAGE.relative_to(ROOT))) in targets
 
 
 @pytest.mark.parametrize(
