@@ -77,17 +77,19 @@ class Contender:
 
 class SchemaStream(Contender):
     name = "schemastream"
+    partial: type[BaseModel] = PartialDoc
+    full: type[BaseModel] = Doc
 
     def snapshots(self, items: Sequence[Any], *, final: bool) -> Iterator[Snapshot]:
-        parser = SnapshotParser(PartialDoc)
+        parser = SnapshotParser(self.partial)
         for chunk in items:
             yield parser.value if parser.feed(chunk) else None
         if final:
             parser.finish()
-            Doc.model_validate_json(parser.text)
+            self.full.model_validate_json(parser.text)
 
     def step(self, text: str, items: Sequence[Any], ends: Sequence[int], k: int) -> float:
-        parser = SnapshotParser(PartialDoc)
+        parser = SnapshotParser(self.partial)
         if k:
             parser.feed(text[: ends[k - 1]])
         start = _clock()
@@ -102,8 +104,7 @@ class FromClasses(SchemaStream):
     name = "schemastream from user classes"
 
     def __init__(self) -> None:
-        from schemastream.generator import build
-        from schemastream.generator.classes_import import ClassesInput
+        from schemastream.generator import ClassesInput, build
 
         files = build(ClassesInput("_docs", ("Doc",), Path(__file__).parent)).files
         self._dir = tempfile.TemporaryDirectory()
@@ -112,25 +113,9 @@ class FromClasses(SchemaStream):
         for file_name, text in files.items():
             (package / file_name).write_text(text, encoding="utf-8")
         sys.path.insert(0, self._dir.name)
-        self.spec = importlib.import_module("docs_from_classes").DOC_SPEC
-        assert self.spec.full is Doc
-
-    def snapshots(self, items: Sequence[Any], *, final: bool) -> Iterator[Snapshot]:
-        parser = SnapshotParser(self.spec.partial)
-        for chunk in items:
-            yield parser.value if parser.feed(chunk) else None
-        if final:
-            parser.finish()
-            self.spec.full.model_validate_json(parser.text)
-
-    def step(self, text: str, items: Sequence[Any], ends: Sequence[int], k: int) -> float:
-        parser = SnapshotParser(self.spec.partial)
-        if k:
-            parser.feed(text[: ends[k - 1]])
-        start = _clock()
-        if parser.feed(items[k]):
-            parser.value  # noqa: B018 - reading the snapshot is part of the work
-        return _clock() - start
+        spec = importlib.import_module("docs_from_classes").DOC_SPEC
+        assert spec.full is Doc
+        self.partial, self.full = spec.partial, spec.full
 
 
 def _text_deltas(completion: Any) -> Iterator[str]:
