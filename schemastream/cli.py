@@ -1,6 +1,7 @@
 """The ``schemastream`` command: argument parsing only; ``generator`` and ``testing`` do the work.
 
-    schemastream generate INPUT --output DIR [--input-type T] [--stream-model NAME]... [--check]
+    schemastream generate INPUT --output DIR [--input-type T] [--stream-model NAME]...
+                          [--ref-root DIR] [--check]
     schemastream generate myapp.models:MeetingInfo[,Other...] --output DIR [--check]
     schemastream generate [--check]          # the targets in [tool.schemastream]
     schemastream serve --replay FILE [--host H] [--port P] [--pace SECONDS]
@@ -20,8 +21,7 @@ from typing import TYPE_CHECKING
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .generator import BuildResult, GenerateOptions
-    from .generator.classes_import import ClassesInput
+    from .generator.writer import WritePlan
 
 __all__ = ["main"]
 
@@ -83,9 +83,15 @@ def _parser() -> argparse.ArgumentParser:
         help="OpenAPI: stream only this components/schemas NAME (repeatable)",
     )
     generate.add_argument(
+        "--ref-root",
+        type=Path,
+        metavar="DIR",
+        help="file $refs may reach files under DIR (default: the directory of INPUT)",
+    )
+    generate.add_argument(
         "--check",
         action="store_true",
-        help="write nothing; exit 1 if any generated file is stale or missing",
+        help="write nothing; exit 1 if any generated file is stale, missing or no longer generated",
     )
 
     serve = commands.add_parser(
@@ -110,76 +116,91 @@ def _parser() -> argparse.ArgumentParser:
 def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # Build-time dependencies (datamodel-code-generator, jinja2, ruff) load only here.
     try:
-        from .generator import GenerateOptions, GeneratorError, build
-        from .generator.classes_import import input_source
-        from .generator.config import find_pyproject, load_targets
-        from .generator.writer import stale_files, write_files
+        from .generator import GeneratorError
     except ImportError as exc:
         print(
             f"schemastream: error: the generator needs its build-time dependencies ({exc.name} "
             "is missing): pip install 'schemastream[codegen]'",
             file=sys.stderr,
         )
-        return 2
-
-    source: Path | ClassesInput | None = None
-    if args.input is not None:
-        source = Path(args.input)
-        if args.input_type == "auto":
-            source = input_source(args.input, base=Path.cwd(), root=_project_root())
-    output: Path | None = args.output
-    if source is None and (output is not None or args.stream_model):
-        parser.error("generate: --output and --stream-model need an INPUT")
-    jobs: list[tuple[Path | ClassesInput, Path, GenerateOptions]] = []
-    if source is not None:
-        if output is None:
-            parser.error("generate: --output DIR is required with INPUT")
-        options = GenerateOptions(
-            input_type=args.input_type, stream_models=tuple(args.stream_model)
-        )
-        jobs.append((source, output, options))
-    try:
-        if not jobs:
-            pyproject = find_pyproject(Path.cwd())
-            if pyproject is None:
-                raise GeneratorError("no INPUT given and no pyproject.toml found here or above")
-            jobs = [(t.input, t.output, t.options) for t in load_targets(pyproject)]
-        results: list[tuple[Path, BuildResult]] = [
-            (target, build(schema, settings)) for schema, target, settings in jobs
-        ]
-    except GeneratorError as exc:
-        print(f"schemastream: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    stale: list[Path] = []
-    written = 0
-    for output, result in results:
+    if args.input is None and (args.output or args.stream_model or args.ref_root):
+        parser.error("generate: --output, --stream-model and --ref-root need an INPUT")
+    if args.input is not None and args.output is None:
+        parser.error("generate: --output DIR is required with INPUT")
+    try:
+        plans = _plans(args)
+        if not args.check:
+            for plan in plans:
+                plan.apply()
+    except GeneratorError as exc:
+        print(f"schemastream: error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: still one line and exit 2, never 1 (stale) nor a traceback
+        print(
+            f"schemastream: error: internal error, please report it with the schema: "
+            f"{type(exc).__name__}: {_one_line(str(exc))}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    return _report(plans, check=args.check)
+
+
+def _plans(args: argparse.Namespace) -> list[WritePlan]:
+    """Build every target, print its warnings, and plan its writes; nothing is written yet."""
+    from .generator import GenerateOptions, GeneratorError, build
+    from .generator.classes_import import ClassesInput, input_source
+    from .generator.config import find_pyproject, load_targets
+    from .generator.writer import plan_writes
+
+    jobs: list[tuple[Path | ClassesInput, Path, GenerateOptions]]
+    if args.input is not None:
+        options = GenerateOptions(
+            input_type=args.input_type,
+            stream_models=tuple(args.stream_model),
+            ref_root=args.ref_root,
+        )
+        source: Path | ClassesInput = Path(args.input)
+        if args.input_type == "auto":  # a file if there is one, else module:Name
+            pyproject = find_pyproject(Path.cwd())
+            root = Path.cwd() if pyproject is None else pyproject.parent
+            source = input_source(args.input, base=Path.cwd(), root=root)
+        jobs = [(source, args.output, options)]
+    else:
+        pyproject = find_pyproject(Path.cwd())
+        if pyproject is None:
+            raise GeneratorError("no INPUT given and no pyproject.toml found here or above")
+        jobs = [(t.input, t.output, t.options) for t in load_targets(pyproject)]
+    results = [(build(schema, options), output) for schema, output, options in jobs]
+    for result, _ in results:
         for warning in result.warnings:
-            print(f"schemastream: warning: {warning}", file=sys.stderr)
-        if args.check:
-            stale.extend(stale_files(result.files, output))
-            continue
-        for path in write_files(result.files, output):
-            print(f"wrote {path}")
-            written += 1
-    if not stale and not written:
-        print(f"schemastream: {len(results)} package(s) up to date")
-    for path in stale:
-        print(f"schemastream: stale: {path}", file=sys.stderr)
-    if stale:
+            print(f"schemastream: warning: {_one_line(warning)}", file=sys.stderr)
+    return [plan_writes(result.files, output, check=args.check) for result, output in results]
+
+
+def _report(plans: list[WritePlan], *, check: bool) -> int:
+    if not any(plan.stale for plan in plans):
+        print(f"schemastream: {len(plans)} package(s) up to date")
+        return EXIT_OK
+    if check:
+        for path in (path for plan in plans for path in plan.stale):
+            print(f"schemastream: stale: {path}", file=sys.stderr)
         print(
             "schemastream: run `schemastream generate` (or `make models`) to update",
             file=sys.stderr,
         )
         return EXIT_STALE
+    for plan in plans:
+        for name in plan.writes:
+            print(f"wrote {plan.output / name}")
+        for name in plan.removals:
+            print(f"removed {plan.output / name} (no longer generated)")
     return EXIT_OK
 
 
-def _project_root() -> Path:
-    """Where ``module:Name`` inputs are imported from: the pyproject.toml's directory, else here."""
-    from .generator.config import find_pyproject
-
-    pyproject = find_pyproject(Path.cwd())
-    return Path.cwd() if pyproject is None else pyproject.parent
+def _one_line(text: str) -> str:
+    """``text`` with its line breaks escaped: one message, one line on stderr."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -2,7 +2,9 @@
 
 A ref such as ``other.json#/$defs/X`` (resolved relative to the file it appears in) is
 copied under a collision-free name into ``$defs`` (JSON Schema) or
-``components/schemas`` (OpenAPI), recursively and cycle-safe; remote refs are refused.
+``components/schemas`` (OpenAPI), recursively and cycle-safe. Remote refs, and refs to
+files outside the reference root (the input's directory tree, symlinks resolved), are
+refused: a bundled schema is sent to the model provider.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from .errors import GeneratorError
-from .source import describe, join_pointer, read_value
+from .keywords import KeywordCheck
+from .source import MAX_BYTES, describe, join_pointer, parse_bytes, read_bytes
 
 __all__ = ["bundle_refs"]
 
@@ -32,9 +35,21 @@ _NAME_MAPS = frozenset(
 _REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:|//)")
 
 
-def bundle_refs(path: Path, data: dict[str, Any], kind: Literal["jsonschema", "openapi"]) -> None:
-    """Rewrite ``data`` (read from ``path``) in place so every ``$ref`` is local."""
-    _Bundler(path, data, kind).run()
+def bundle_refs(
+    path: Path,
+    data: dict[str, Any],
+    kind: Literal["jsonschema", "openapi"],
+    *,
+    ref_root: Path,
+    keywords: KeywordCheck,
+    budget: int = MAX_BYTES,
+) -> None:
+    """Rewrite ``data`` (read from ``path``) in place so every ``$ref`` is local.
+
+    File refs must resolve (symlinks followed) under ``ref_root``; the files read may
+    hold ``budget`` bytes in all; ``keywords`` checks every schema bundled.
+    """
+    _Bundler(path, data, kind, ref_root=ref_root.resolve(), keywords=keywords, budget=budget).run()
 
 
 def _split_pointer(fragment: str) -> list[str] | None:
@@ -71,13 +86,30 @@ def _pointer_text(tokens: list[str]) -> str:
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_]+")
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long, say
+        return False
+
+
 class _Bundler:
     """Copies schemas that sibling files define into the root document, rewriting refs."""
 
     def __init__(
-        self, path: Path, data: dict[str, Any], kind: Literal["jsonschema", "openapi"]
+        self,
+        path: Path,
+        data: dict[str, Any],
+        kind: Literal["jsonschema", "openapi"],
+        *,
+        ref_root: Path,
+        keywords: KeywordCheck,
+        budget: int,
     ) -> None:
         self.root_path = path.resolve()
+        self.ref_root = ref_root
+        self.keywords = keywords
+        self.budget = budget
         self.display = {self.root_path: str(path)}
         self.data = data
         self.kind = kind
@@ -162,7 +194,7 @@ class _Bundler:
                 pointer=pointer,
             )
         location, _, fragment = ref.partition("#")
-        target_file = (file.parent / unquote(location)).resolve() if location else file
+        target_file = self._file(file, location, ref, pointer) if location else file
         tokens = self._tokens(target_file, fragment, ref, where, pointer)
         if target_file == self.root_path:
             ok, _ = _resolve(self.data, tokens)
@@ -175,6 +207,28 @@ class _Bundler:
                 )
             return _pointer_text(tokens)
         return self._bundle(target_file, tokens, ref, where, pointer)
+
+    def _file(self, file: Path, location: str, ref: str, pointer: str) -> Path:
+        """The file a ref in ``file`` names, resolved; it must lie under the reference root."""
+        where = self.display.get(file, str(file))
+        try:
+            target = (file.parent / unquote(location)).resolve()
+        except (OSError, RuntimeError, ValueError) as exc:  # NUL bytes, symlink loops
+            raise GeneratorError(
+                f"$ref {ref!r} does not name a usable file path ({exc})",
+                path=where,
+                pointer=pointer,
+            ) from None
+        if not target.is_relative_to(self.ref_root):
+            raise GeneratorError(
+                f"$ref {ref!r} points to {target}, outside {self.ref_root}: file $refs may only "
+                "reach files under the input's directory (symlinks resolved), because a "
+                "bundled schema is sent to the model provider. Move the file there, or widen "
+                "the root with --ref-root DIR (ref-root in [tool.schemastream])",
+                path=where,
+                pointer=pointer,
+            )
+        return target
 
     def _tokens(
         self, target_file: Path, fragment: str, ref: str, where: str, pointer: str
@@ -214,14 +268,22 @@ class _Bundler:
 
     def _load(self, file: Path, ref: str, where: str, pointer: str) -> object:
         if file not in self.files:
-            if not file.is_file():
+            if not _exists(file):
                 raise GeneratorError(
                     f"$ref {ref!r} points to the file {file}, which does not exist; "
                     f"refs to files are resolved relative to the directory of {where}",
                     path=where,
                     pointer=pointer,
                 )
-            self.files[file] = read_value(file)
+            if file.is_dir():
+                raise GeneratorError(
+                    f"$ref {ref!r} points to the directory {file}, not to a schema file",
+                    path=where,
+                    pointer=pointer,
+                )
+            raw = read_bytes(file, limit=self.budget)
+            self.budget -= len(raw)
+            self.files[file] = parse_bytes(raw, file)
             self.display[file] = str(file)
         return self.files[file]
 
@@ -243,6 +305,7 @@ class _Bundler:
                 path=where,
                 pointer=pointer,
             )
+        self.keywords.check(target, path=str(file), pointer=_pointer_text(tokens))
         name = self._name(tokens[-1] if tokens else file.stem)
         local = _pointer_text(
             ["components", "schemas", name] if self.kind == "openapi" else ["$defs", name]

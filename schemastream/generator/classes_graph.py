@@ -33,6 +33,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from .clashes import RESERVED, derived_names
 from .classes_import import first_line, import_path
 from .errors import GeneratorError
 from .graph import (
@@ -132,8 +133,10 @@ class _Reader:
         base = safe_identifier(preferred, fallback="Model")
         base = base[0].upper() + base[1:] if base[0].islower() else base
         taken = set(self.names.values())
+        # Nor may its twin or helpers take a name in use (a class Model: PartialModel).
+        blocked = RESERVED | taken | {d for known in taken for d in derived_names(known)}
         name, counter = base, 1
-        while name in taken:
+        while name in blocked or derived_names(name) & blocked:
             counter += 1
             name = f"{base}_{counter}"
         self.names[cls] = name

@@ -65,7 +65,7 @@ def read_classes(source: ClassesInput) -> ClassesPackage:
         sha256=_digest(streams, sources),
         models=models,
         streams=streams,
-        warnings=(*notes, *_root_warnings(source, streamable, streams)),
+        warnings=(*notes, *_target_warnings(source, streamable, streams)),
     )
 
 
@@ -147,13 +147,19 @@ def _digest(streams: tuple[StreamTarget, ...], sources: dict[str, bytes | None])
     return digest.hexdigest()
 
 
-def _root_warnings(
+def _target_warnings(
     source: ClassesInput, streamable: list[ModelSpec], streams: tuple[StreamTarget, ...]
 ) -> list[str]:
-    return [
-        f"{source.module}:{model.origin.name if model.origin else model.name} is a RootModel, "
-        f"not an object; only parse_{target.snake} and aparse_{target.snake} are generated: "
-        "OpenAI needs an object at the root of function parameters and of a strict json_schema"
-        for model, target in zip(streamable, streams, strict=True)
-        if not target.openai
-    ]
+    """A named RootModel gets the parse helpers only; a class strict mode cannot take, why."""
+    warnings = []
+    for model, target in zip(streamable, streams, strict=True):
+        where = f"{source.module}:{model.origin.name if model.origin else model.name}"
+        if not target.openai:
+            warnings.append(
+                f"{where} is a RootModel, not an object; only parse_{target.snake} and "
+                f"aparse_{target.snake} are generated: OpenAI needs an object at the root of "
+                "function parameters and of a strict json_schema"
+            )
+        elif target.strict_schema_json is None:
+            warnings.append(f"{where}: {target.strict_note}")
+    return warnings

@@ -5,6 +5,7 @@ input = "schemas/meeting.json"      # relative to the pyproject.toml, or the use
 output = "src/app/meeting_models"   # input = "app.models:MeetingInfo,Report" (app under it)
 input-type = "auto"                 # optional: auto | jsonschema | openapi
 stream-models = ["Pet"]             # optional, OpenAPI only
+ref-root = "schemas"                # optional: file $refs may reach files under it
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = ["Target", "find_pyproject", "load_targets"]
 
 _INPUT_TYPES = ("auto", "jsonschema", "openapi")
-_KEYS = frozenset({"input", "output", "input-type", "stream-models"})
+_KEYS = frozenset({"input", "output", "input-type", "stream-models", "ref-root"})
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ def _target(entry: Any, base: Path, where: str) -> Target:
     stream_models = entry.get("stream-models", [])
     if not isinstance(stream_models, list) or not all(isinstance(n, str) for n in stream_models):
         raise GeneratorError("stream-models must be an array of schema names", path=where)
+    ref_root = entry.get("ref-root")
+    if ref_root is not None and not isinstance(ref_root, str):
+        raise GeneratorError("'ref-root' must be a path string", path=where)
     source: Path | ClassesInput = base / entry["input"]
     if input_type == "auto":
         source = input_source(entry["input"], base=base, root=base)
@@ -96,6 +100,8 @@ def _target(entry: Any, base: Path, where: str) -> Target:
         input=source,
         output=base / entry["output"],
         options=GenerateOptions(
-            input_type=cast(InputType, input_type), stream_models=tuple(stream_models)
+            input_type=cast(InputType, input_type),
+            stream_models=tuple(stream_models),
+            ref_root=None if ref_root is None else base / ref_root,
         ),
     )

@@ -7,9 +7,9 @@ the emitted source (its syntax tree and lines), not on datamodel-code-generator 
 from __future__ import annotations
 
 import ast
-import io
 
 from .graph import ModelKind
+from .source_edits import Edit, apply_edits, split_lines
 
 __all__ = ["DEFERRED_ROOT", "class_kind", "defer_builds", "root_model_base"]
 
@@ -34,9 +34,8 @@ def defer_builds(source: str, tree: ast.Module) -> str:
     writes for forward references would force the build; deferred models resolve their
     forward references on first use, so those calls go.
     """
-    # Split where Python's tokenizer does (not at \f, \x1c or \u2028 inside docstrings).
-    lines = io.StringIO(source, newline="").readlines()
-    edits: list[tuple[int, int, str]] = []  # (0-based line, column, text to insert)
+    lines = split_lines(source)
+    edits: list[Edit] = []
     deletions: set[int] = set()
     needs_config_dict = needs_root = False
     pydantic_import: ast.ImportFrom | None = None
@@ -51,15 +50,14 @@ def defer_builds(source: str, tree: ast.Module) -> str:
         ):
             needs_config_dict |= _defer_class(node, lines, edits)
             if (base := root_model_base(node)) is not None:
-                edits.append((base.lineno - 1, base.col_offset, "_Deferred"))
+                edits.append(Edit(base.lineno - 1, base.col_offset, base.col_offset, "_Deferred"))
                 needs_root = True
         elif _is_model_rebuild(node):
             deletions.update(range(node.lineno - 1, (node.end_lineno or node.lineno)))
     if needs_root:
-        edits.append((last_import, 0, DEFERRED_ROOT_SOURCE + "\n"))
+        edits.append(Edit(last_import, 0, 0, DEFERRED_ROOT_SOURCE + "\n"))
         lines.append("")  # so an insertion after a last-line import has a line to land on
-    for line, column, text in sorted(edits, reverse=True):
-        lines[line] = lines[line][:column] + text + lines[line][column:]
+    apply_edits(lines, edits)
     if (needs_config_dict or needs_root) and pydantic_import is not None:
         names = {alias.name: alias.asname for alias in pydantic_import.names}
         names.setdefault("ConfigDict", None)
@@ -96,7 +94,7 @@ def _is_pydantic_root(node: ast.ClassDef) -> bool:
     return False
 
 
-def _defer_class(node: ast.ClassDef, lines: list[str], edits: list[tuple[int, int, str]]) -> bool:
+def _defer_class(node: ast.ClassDef, lines: list[str], edits: list[Edit]) -> bool:
     for statement in node.body:
         if (
             isinstance(statement, ast.Assign)
@@ -106,12 +104,12 @@ def _defer_class(node: ast.ClassDef, lines: list[str], edits: list[tuple[int, in
             call = statement.value
             end = call.func.end_col_offset or 0
             line = (call.func.end_lineno or call.lineno) - 1
-            # Right after "ConfigDict(": the existing arguments follow.
-            column = lines[line].index("(", end) + 1
+            # Right after "ConfigDict(": the existing arguments follow (columns in bytes).
+            column = lines[line].encode("utf-8").index(b"(", end) + 1
             given = {keyword.arg for keyword in call.keywords}
             arguments = [a for a in _config_arguments(node) if a.split("=")[0] not in given]
             if arguments:
-                edits.append((line, column, "".join(f"{a}, " for a in arguments)))
+                edits.append(Edit(line, column, column, "".join(f"{a}, " for a in arguments)))
             return False
     first = node.body[0]
     if (
@@ -124,24 +122,14 @@ def _defer_class(node: ast.ClassDef, lines: list[str], edits: list[tuple[int, in
     elif isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         anchor_line = first.end_lineno or first.lineno
         indent = " " * first.col_offset
-        edits.append(
-            (
-                anchor_line,
-                0,
-                f"{indent}model_config = ConfigDict({', '.join(_config_arguments(node))})\n",
-            )
-        )
+        config = f"{indent}model_config = ConfigDict({', '.join(_config_arguments(node))})\n"
+        edits.append(Edit(anchor_line, 0, 0, config))
         return True
     else:
         anchor = first
     indent = " " * anchor.col_offset
-    edits.append(
-        (
-            anchor.lineno - 1,
-            0,
-            f"{indent}model_config = ConfigDict({', '.join(_config_arguments(node))})\n",
-        )
-    )
+    config = f"{indent}model_config = ConfigDict({', '.join(_config_arguments(node))})\n"
+    edits.append(Edit(anchor.lineno - 1, 0, 0, config))
     return True
 
 

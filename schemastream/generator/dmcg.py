@@ -12,8 +12,9 @@ import ast
 import dataclasses
 import gc
 import json
+import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from datamodel_code_generator.parser.jsonschema import JsonSchemaParser
 from datamodel_code_generator.parser.openapi import OpenAPIParser
 from datamodel_code_generator.types import DataType
 
+from .clashes import NameFixes, fix_names
 from .deferred import class_kind, defer_builds
 from .errors import GeneratorError
 from .graph import (
@@ -45,7 +47,9 @@ from .graph import (
     UnionType,
 )
 from .partial_types import union
+from .reachable import prune_unreachable
 from .renames import plain_keys
+from .source import split_pointer
 
 __all__ = ["UpstreamResult", "run"]
 
@@ -69,12 +73,20 @@ class UpstreamResult:
 
 
 def run(
-    text: str, *, kind: str, file_name: str, data: dict[str, Any] | None = None
+    text: str,
+    *,
+    kind: str,
+    file_name: str,
+    data: dict[str, Any] | None = None,
+    root_name: str | None = None,
 ) -> UpstreamResult:
     """Generate full models from the bundled document ``text`` (JSON Schema or OpenAPI).
 
     ``data`` is the same document parsed; with it, definition names that
     datamodel-code-generator would misread are renamed first (see ``renames``).
+    ``root_name`` names the class of a JSON Schema root (instead of its title). Then
+    classes and fields whose names would clash are renamed (``clashes``) and classes
+    that no definition reaches are dropped (``reachable``).
     """
     renamed: dict[str, str] = {}
     if data is not None:
@@ -85,7 +97,7 @@ def run(
         # Its notes (dropped constraints and the like) are about models.py, which keeps them.
         warnings.simplefilter("ignore")
         try:
-            parser = _parser(text, kind)
+            parser = _parser(text, kind, root_name)
             source = parser.parse(format_=False)
         except SchemaParseError as exc:
             pointer = _pointer(exc.path)
@@ -96,13 +108,63 @@ def run(
         raise GeneratorError(
             "datamodel-code-generator produced more than one module", path=file_name
         )
-    tree = ast.parse(source)
     original = {new: old for old, new in renamed.items()}
-    specs = [_model_spec(model, file_name, original) for model in parser.results]
+    tree = ast.parse(source)
+    fixes = fix_names(source, tree, file_name=file_name)
+    specs = [
+        _renamed(spec, fixes)
+        for spec in _emitted(
+            [_model_spec(model, file_name, original) for model in parser.results], tree
+        )
+    ]
+    roots = {spec.name for spec in specs if spec.pointer is not None}
+    fixed, dropped = prune_unreachable(fixes.source, tree, roots, fixes.classes)
+    if fixed != source:
+        source, tree = fixed, ast.parse(fixed)
+    specs = [spec for spec in specs if spec.name not in dropped]
     return UpstreamResult(
         source=defer_builds(source, tree),
         models=_reconcile(specs, tree),
         parsed=tuple((spec.name, spec.kind) for spec in specs),
+    )
+
+
+def _emitted(specs: list[ModelSpec], tree: ast.Module) -> list[ModelSpec]:
+    """One spec per class of models.py, none for a model that is not there.
+
+    Late passes of its own can drop a parsed model (merged into an equal one), which may
+    leave two parsed models with one class name: the one of the emitted kind is kept.
+    """
+    kinds = {node.name: class_kind(node) for node in tree.body if isinstance(node, ast.ClassDef)}
+    chosen: dict[str, ModelSpec] = {}
+    for spec in specs:
+        previous = chosen.get(spec.name)
+        if spec.name in kinds and (
+            previous is None or (previous.kind != kinds[spec.name] == spec.kind)
+        ):
+            chosen[spec.name] = spec
+    return list(chosen.values())
+
+
+def _renamed(spec: ModelSpec, fixes: NameFixes) -> ModelSpec:
+    """``spec`` with the class and field names ``fix_names`` changed in models.py."""
+    if not fixes.classes and not fixes.fields:
+        return spec
+    return dataclasses.replace(
+        spec,
+        name=fixes.classes.get(spec.name, spec.name),
+        bases=tuple(fixes.classes.get(base, base) for base in spec.bases),
+        fields=tuple(
+            dataclasses.replace(
+                field,
+                name=fixes.fields.get((spec.name, field.json_name), field.name),
+                type=_map_refs(field.type, lambda ref: fixes.classes.get(ref.name, ref.name), None),
+            )
+            for field in spec.fields
+        ),
+        extra_type=None
+        if spec.extra_type is None
+        else _map_refs(spec.extra_type, lambda ref: fixes.classes.get(ref.name, ref.name), None),
     )
 
 
@@ -144,15 +206,22 @@ def _reconcile(specs: list[ModelSpec], tree: ast.Module) -> tuple[ModelSpec, ...
 
 
 def _retarget(spec: TypeSpec, kinds: dict[str, ModelKind]) -> TypeSpec:
+    return _map_refs(spec, lambda ref: ref.name, kinds)
+
+
+def _map_refs(
+    spec: TypeSpec, name: Callable[[ModelRef], str], kinds: dict[str, ModelKind] | None
+) -> TypeSpec:
+    """``spec`` with every class reference renamed by ``name`` and re-kinded by ``kinds``."""
     if isinstance(spec, ModelRef):
-        kind = kinds.get(spec.name)
-        return spec if kind is None or kind == spec.kind else ModelRef(spec.name, kind)
+        kind = spec.kind if kinds is None else kinds.get(spec.name, spec.kind)
+        return ModelRef(name(spec), kind)
     if isinstance(spec, ListType):
-        return ListType(_retarget(spec.item, kinds))
+        return ListType(_map_refs(spec.item, name, kinds))
     if isinstance(spec, DictType):
-        return DictType(_retarget(spec.value, kinds))
+        return DictType(_map_refs(spec.value, name, kinds))
     if isinstance(spec, UnionType):
-        return UnionType(tuple(_retarget(member, kinds) for member in spec.members))
+        return UnionType(tuple(_map_refs(member, name, kinds) for member in spec.members))
     return spec
 
 
@@ -184,7 +253,7 @@ def _upstream_message(exc: BaseException) -> str:
     )
 
 
-def _parser(text: str, kind: str) -> Parser[Any, Any]:
+def _parser(text: str, kind: str, root_name: str | None) -> Parser[Any, Any]:
     types = get_data_model_types(
         DataModelType.PydanticV2BaseModel, target_python_version=PythonVersion.PY_310
     )
@@ -203,9 +272,30 @@ def _parser(text: str, kind: str) -> Parser[Any, Any]:
         "field_extra_keys": {X_STREAM},
         "allow_remote_refs": False,
     }
+    parser: Parser[Any, Any]
     if kind == "openapi":
-        return OpenAPIParser(text, **options)
-    return JsonSchemaParser(text, **options)
+        parser = OpenAPIParser(text, **options)
+    else:
+        parser = JsonSchemaParser(text, **options, class_name=root_name)
+    _normalize_names(parser)
+    return parser
+
+
+def _normalize_names(parser: Parser[Any, Any]) -> None:
+    """Make every name it derives from schema text go through NFKC first.
+
+    Python normalises identifiers to NFKC (PEP 3131): emitted as is, a property named
+    with the ligature U+FB01 would be a field ``fi`` that its JSON key never reaches.
+    Given the normal form instead, datamodel-code-generator de-duplicates it and keeps
+    the key as the field's alias.
+    """
+    for resolver in parser.model_resolver.field_name_resolvers.values():
+        valid_name = resolver.get_valid_name
+
+        def normalized(name: str, *args: Any, _valid_name: Any = valid_name, **kwargs: Any) -> str:
+            return str(_valid_name(unicodedata.normalize("NFKC", name), *args, **kwargs))
+
+        vars(resolver)["get_valid_name"] = normalized
 
 
 # -- the model graph ---------------------------------------------------------------------
@@ -276,9 +366,8 @@ def _model_kind(model: DataModel) -> ModelKind:
 
 
 def _schema_name(pointer: str | None) -> str | None:
-    if pointer is None or pointer == "#" or "/" not in pointer:
-        return None
-    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    tokens = split_pointer(pointer) if pointer is not None and pointer.startswith("#/") else []
+    return tokens[-1] if tokens else None
 
 
 def _field_spec(

@@ -11,7 +11,7 @@ what to do. The CLI prints ``schemastream: error: {err}`` and exits with status 
 
 from __future__ import annotations
 
-__all__ = ["GeneratorError"]
+__all__ = ["GeneratorError", "located"]
 
 
 class GeneratorError(Exception):
@@ -31,11 +31,16 @@ class GeneratorError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        where = " at ".join(_printable(part) for part in (self.path, self.pointer) if part)
-        return f"{where}: {self.message}" if where else self.message
+        return located(self.message, path=self.path, pointer=self.pointer)
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (self.message, self.path, self.pointer))
+
+
+def located(message: str, *, path: str | None, pointer: str | None) -> str:
+    """``message`` prefixed with where it applies: ``file at #/pointer: message``."""
+    where = " at ".join(_printable(part) for part in (path, pointer) if part)
+    return f"{where}: {message}" if where else message
 
 
 def _printable(text: str) -> str:

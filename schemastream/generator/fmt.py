@@ -32,10 +32,13 @@ _SETTINGS = (
 
 
 def format_source(source: str, *, name: str) -> str:
-    """``source`` with its imports sorted and formatted by ruff; ``name`` only labels errors."""
+    """``source`` formatted by ruff, imports sorted and unused ones (of a class dropped as
+    unreachable, say) removed; ``name`` only labels errors."""
     ruff = str(find_ruff_bin())
     sorted_imports = _run(
-        [ruff, "check", *_SETTINGS, "--select", "I", "--fix-only", "--exit-zero"], source, name
+        [ruff, "check", *_SETTINGS, "--select", "I,F401", "--fix-only", "--exit-zero"],
+        source,
+        name,
     )
     return _run([ruff, "format", *_SETTINGS], sorted_imports, name)
 

@@ -27,6 +27,8 @@ __all__ = [
     "StreamTarget",
     "TypeSpec",
     "UnionType",
+    "helper_names",
+    "spec_name",
 ]
 
 ModelKind = Literal["object", "root", "enum"]
@@ -170,6 +172,17 @@ _OPENAI_PREFIXES = ("stream", "astream", "create", "acreate")
 _PARSE_PREFIXES = ("parse", "aparse")
 
 
+def helper_names(snake: str, *, openai: bool = True) -> tuple[str, ...]:
+    """The helper functions of a streamable model named ``snake``, in the order emitted."""
+    prefixes = _OPENAI_PREFIXES + _PARSE_PREFIXES if openai else _PARSE_PREFIXES
+    return tuple(f"{prefix}_{snake}" for prefix in prefixes)
+
+
+def spec_name(snake: str) -> str:
+    """The ``StreamSpec`` constant of a streamable model named ``snake``."""
+    return f"{snake.upper()}_SPEC"
+
+
 @dataclass(frozen=True)
 class StreamTarget:
     """A streamable model and everything its helpers embed.
@@ -191,8 +204,7 @@ class StreamTarget:
     @property
     def helper_names(self) -> tuple[str, ...]:
         """The helper functions generated for this model, in the order they are emitted."""
-        prefixes = _OPENAI_PREFIXES + _PARSE_PREFIXES if self.openai else _PARSE_PREFIXES
-        return tuple(f"{prefix}_{self.snake}" for prefix in prefixes)
+        return helper_names(self.snake, openai=self.openai)
 
 
 @dataclass(frozen=True)

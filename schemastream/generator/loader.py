@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 from .bundle import bundle_refs
 from .errors import GeneratorError
-from .source import describe, parse_bytes, read_bytes
+from .keywords import KeywordCheck
+from .source import MAX_BYTES, describe, join_pointer, parse_bytes, read_bytes
 
 __all__ = ["DocumentKind", "InputType", "SchemaDocument", "load_document"]
 
@@ -45,13 +46,19 @@ class SchemaDocument:
     data: dict[str, Any] = field(repr=False)
     text: str = field(repr=False)
     """``data`` as JSON text; identical input gives identical text."""
+    warnings: tuple[str, ...] = ()
+    """Valid constructs the models cannot express, each with its file and JSON pointer."""
 
 
-def load_document(path: Path, input_type: InputType = "auto") -> SchemaDocument:
-    """Read, detect and bundle the schema document at ``path``.
+def load_document(
+    path: Path, input_type: InputType = "auto", *, ref_root: Path | None = None
+) -> SchemaDocument:
+    """Read, detect, check and bundle the schema document at ``path``.
 
-    Raises :class:`GeneratorError` for a missing or unreadable file, invalid JSON or
-    YAML, a document that is not a schema, Swagger 2.0, remote refs, and refs to a
+    File refs may reach files under ``ref_root`` only (default: the directory of
+    ``path``, symlinks resolved). Raises :class:`GeneratorError` for a missing or
+    unreadable file, invalid JSON or YAML, a document that is not a schema, Swagger 2.0,
+    an invalid keyword value, remote refs, refs outside ``ref_root``, and refs to a
     missing sibling file or pointer.
     """
     path = Path(path)
@@ -68,7 +75,16 @@ def load_document(path: Path, input_type: InputType = "auto") -> SchemaDocument:
             path=str(path),
         )
     kind = _detect_kind(data, input_type, path)
-    bundle_refs(path, data, kind)
+    keywords = KeywordCheck()
+    if kind == "openapi":
+        for name, schema in data["components"]["schemas"].items():
+            pointer = join_pointer("#/components/schemas", name)
+            keywords.check(schema, path=str(path), pointer=pointer)
+    else:
+        keywords.check(data, path=str(path), pointer="#")
+    root = _ref_root(path, ref_root)
+    bundle_refs(path, data, kind, ref_root=root, keywords=keywords, budget=MAX_BYTES - len(raw))
+    warnings = keywords.finish()
     return SchemaDocument(
         path=path,
         file_name=path.name,
@@ -76,7 +92,21 @@ def load_document(path: Path, input_type: InputType = "auto") -> SchemaDocument:
         kind=kind,
         data=data,
         text=json.dumps(data, sort_keys=False, ensure_ascii=False),
+        warnings=tuple(warnings),
     )
+
+
+def _ref_root(path: Path, ref_root: Path | None) -> Path:
+    """The directory file refs must stay under: ``ref_root``, else the input's own."""
+    if ref_root is None:
+        return path.resolve().parent
+    if not ref_root.is_dir():
+        raise GeneratorError(
+            "the reference root (--ref-root, ref-root in [tool.schemastream]) is not a "
+            "directory; give the directory that holds the files the $refs may reach",
+            path=str(ref_root),
+        )
+    return ref_root.resolve()
 
 
 def _detect_kind(data: dict[str, Any], input_type: InputType, path: Path) -> DocumentKind:

@@ -402,22 +402,26 @@ def _class_vars(
         for key, value in base_discriminators.items():
             discriminators.setdefault(key, value)
     class_var = namespace.import_name("typing", "ClassVar")
+    text, names = (namespace.import_name("builtins", n) for n in ("str", "frozenset"))
     views = []
     if done:
         views.append(
-            ClassVarView("__stream_done__", f"{class_var}[frozenset[str]]", _frozenset(done))
+            ClassVarView("__stream_done__", f"{class_var}[{names}[{text}]]", _frozenset(done))
         )
     if not_null:
         views.append(
             ClassVarView(
-                "__stream_not_null__", f"{class_var}[frozenset[str]]", _frozenset(not_null)
+                "__stream_not_null__", f"{class_var}[{names}[{text}]]", _frozenset(not_null)
             )
         )
     if discriminators:
         items = ", ".join(f"{key!r}: {value!r}" for key, value in sorted(discriminators.items()))
+        mapping = namespace.import_name("builtins", "dict")
         views.append(
             ClassVarView(
-                "__stream_discriminators__", f"{class_var}[dict[str, str]]", f"{{{items}}}"
+                "__stream_discriminators__",
+                f"{class_var}[{mapping}[{text}, {text}]]",
+                f"{{{items}}}",
             )
         )
     return tuple(views)

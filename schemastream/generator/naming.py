@@ -11,7 +11,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["Namespace", "safe_identifier", "snake_case", "unique_names"]
+__all__ = [
+    "Namespace",
+    "pascal_case",
+    "root_class_name",
+    "safe_identifier",
+    "snake_case",
+    "unique_names",
+]
 
 _ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD_START = re.compile(r"([a-z0-9])([A-Z])")
@@ -44,6 +51,39 @@ def snake_case(name: str) -> str:
     return safe_identifier(text.lower(), fallback="model").lower()
 
 
+def pascal_case(text: str, *, fallback: str) -> str:
+    """An ASCII class name made from ``text``, such as a file name's stem.
+
+    >>> pascal_case("meeting-info", fallback="Schema"), pascal_case("2024", fallback="Schema")
+    ('MeetingInfo', 'Schema2024')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    if not _NOT_WORD.sub("", ascii_text):
+        return fallback
+    name = "".join(word[:1].upper() + word[1:] for word in snake_case(ascii_text).split("_"))
+    if name[0].isdigit():
+        return f"{fallback}{name}"
+    return f"{name}Model" if keyword.iskeyword(name) else name
+
+
+def root_class_name(title: object, file_name: str) -> str | None:
+    """The class name of a JSON Schema root, when its title cannot be one as it is.
+
+    A title that is an identifier is kept (None: datamodel-code-generator uses it);
+    another title is spelt as one; an untitled root is named from its file, never
+    ``Model`` (whose twin would be the runtime's ``PartialModel``).
+
+    >>> root_class_name("Meeting", "m.json"), root_class_name("2 go", "m.json")
+    (None, 'M2Go')
+    >>> root_class_name(None, "recipe-card.schema.json")
+    'RecipeCard'
+    """
+    if isinstance(title, str) and title.isidentifier() and not keyword.iskeyword(title):
+        return None
+    from_file = pascal_case(file_name.split(".")[0], fallback="Schema")
+    return pascal_case(title, fallback=from_file) if isinstance(title, str) else from_file
+
+
 def unique_names(names: Iterable[str]) -> list[str]:
     """The names in order, later duplicates suffixed ``_2``, ``_3``... deterministically.
 
@@ -66,7 +106,8 @@ class Namespace:
     """The top-level names of one generated module, handed out without collisions.
 
     Names the module defines are reserved first; an imported name that would shadow
-    one of them (or another import) is imported under a private alias instead.
+    one of them (or another import) is imported under a private alias instead. A
+    builtin is imported (``from builtins import list as _list``) only when hidden.
     """
 
     def __init__(self, reserved: Iterable[str] = ()) -> None:
@@ -82,6 +123,8 @@ class Namespace:
         key = (module, name)
         if key in self._imports:
             return self._imports[key]
+        if module == "builtins" and name not in self._taken:
+            return name  # a builtin needs an import only where a name hides it
         alias = name
         while alias in self._taken:
             alias = f"_{alias}"

@@ -89,7 +89,9 @@ def render_hint(spec: TypeSpec, resolve: NameResolver, *, models_module: str) ->
     """The annotation text of ``spec``; imported names go through ``resolve``.
 
     Enums live in ``models_module`` and are imported from it (the user's own enums from
-    their module); partial classes are local to the module being written.
+    their module); partial classes are local to the module being written. Builtins go
+    through ``resolve`` too: in a class body, a field named ``list`` hides the builtin from
+    the annotations after it.
     """
     if isinstance(spec, ModelRef):
         if spec.kind == "enum" and spec.origin is not None:
@@ -98,14 +100,16 @@ def render_hint(spec: TypeSpec, resolve: NameResolver, *, models_module: str) ->
             return resolve(models_module, spec.name)
         return spec.name
     if isinstance(spec, ScalarType):
-        return spec.name if spec.module is None else resolve(spec.module, spec.name)
+        return resolve(spec.module or "builtins", spec.name)
     if isinstance(spec, LiteralType):
         values = ", ".join(_literal(value) for value in spec.values)
         return f"{resolve('typing', 'Literal')}[{values}]"
     if isinstance(spec, ListType):
-        return f"list[{render_hint(spec.item, resolve, models_module=models_module)}]"
+        item = render_hint(spec.item, resolve, models_module=models_module)
+        return f"{resolve('builtins', 'list')}[{item}]"
     if isinstance(spec, DictType):
-        return f"dict[str, {render_hint(spec.value, resolve, models_module=models_module)}]"
+        value = render_hint(spec.value, resolve, models_module=models_module)
+        return f"{resolve('builtins', 'dict')}[{resolve('builtins', 'str')}, {value}]"
     if isinstance(spec, UnionType):
         return " | ".join(
             render_hint(member, resolve, models_module=models_module) for member in spec.members

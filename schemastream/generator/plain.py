@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import unquote
 
 from .errors import GeneratorError
+from .source import split_pointer
 
 __all__ = ["Schema", "accepts_null", "copy_json", "model_schema"]
 
@@ -53,7 +53,7 @@ def _lookup(document: dict[str, Any], pointer: str) -> Any:
     if pointer != "#" and not pointer.startswith("#/"):
         raise GeneratorError(f"{pointer!r} is not a local JSON pointer", pointer=pointer)
     node: Any = document
-    for token in _tokens(pointer):
+    for token in split_pointer(pointer):
         if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
@@ -61,13 +61,6 @@ def _lookup(document: dict[str, Any], pointer: str) -> Any:
         else:
             raise GeneratorError("no schema at this JSON pointer", pointer=pointer)
     return node
-
-
-def _tokens(pointer: str) -> list[str]:
-    body = unquote(pointer[1:])
-    if not body:
-        return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in body[1:].split("/")]
 
 
 def copy_json(value: Any) -> Any:
@@ -132,7 +125,7 @@ def _gather(
     defs: dict[str, Any],
     pending: list[Any],
 ) -> str:
-    if not ref.startswith("#"):
+    if ref != "#" and not ref.startswith("#/"):
         raise GeneratorError(
             f"$ref {ref!r} is not local; load the document with load_document first",
             pointer=model,
@@ -140,7 +133,7 @@ def _gather(
     if ref == model or (ref == "#" and model == "#"):
         return "#"
     if ref not in names:
-        tokens = _tokens(ref)
+        tokens = split_pointer(ref)
         base = _NAME_CHARS.sub("_", tokens[-1] if tokens else "Root") or "Schema"
         name, counter = base, 2
         taken = set(names.values())

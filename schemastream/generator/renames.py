@@ -1,9 +1,10 @@
 """Definition names datamodel-code-generator misreads, renamed before it sees them.
 
-It reads "." in a definition name as a module path (several output modules) and "#" as
-a URL. Such ``$defs`` / ``components/schemas`` keys get a plain spelling, every local
-``$ref`` follows, and the old -> new pointers map generated classes back to the
-document (``--stream-model`` names and embedded schemas keep the original names).
+It reads "." in a definition name as a module path (several output modules), "#" as a
+URL, and "/" as a step of its reference path (the class loses its pointer). Such
+``$defs`` / ``components/schemas`` keys get a plain spelling, every local ``$ref``
+follows, and the old -> new pointers map generated classes back to the document
+(``--stream-model`` names and embedded schemas keep the original names).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .source import join_pointer
+
 __all__ = ["plain_keys"]
 
-_MISREAD = re.compile(r"[.#]")
+_MISREAD = re.compile(r"[.#/]")
 
 
 def plain_keys(data: dict[str, Any], kind: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -42,16 +45,12 @@ def plain_keys(data: dict[str, Any], kind: str) -> tuple[dict[str, Any], dict[st
                     new = f"{base}_{counter}"
                 taken.add(new)
                 prefix = "#/" + "/".join(path)
-                renamed[f"{prefix}/{_escape(key)}"] = f"{prefix}/{_escape(new)}"
+                renamed[join_pointer(prefix, key)] = join_pointer(prefix, new)
             fresh[new] = value
         _set_in(result, path, fresh)
     if not renamed:
         return data, {}
     return _rewrite_refs(result, renamed), renamed
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _set_in(document: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +20,16 @@ from .errors import GeneratorError
 
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "describe", "join_pointer", "parse_bytes",
-    "read_bytes", "read_value",
+    "read_bytes", "split_pointer",
 ]  # fmt: skip
 
 MAX_DEPTH = 128
 """Deepest nesting of objects and arrays accepted in an input file."""
 MAX_NODES = 2_000_000
 """Most JSON values (after YAML aliases are expanded) accepted in an input file."""
-MAX_BYTES = 256 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024
+"""Most bytes read for one generation: the input and every file its refs reach."""
+_CHUNK = 1024 * 1024
 
 _BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float"))
 # YAML 1.1 resolvers PyYAML ships that YAML 1.2 (and JSON) readers do not expect: dates,
@@ -38,35 +42,56 @@ _YAML12_FLOAT = re.compile(
 )
 
 
-def read_value(path: Path) -> object:
-    """The JSON value in the JSON or YAML file at ``path`` (by extension, else sniffed)."""
-    return parse_bytes(read_bytes(path), path)
+def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
+    """The raw bytes of ``path``, at most ``limit`` of them; anything else is a GeneratorError.
 
-
-def read_bytes(path: Path) -> bytes:
-    """The raw bytes of ``path``; a missing, oversized or unreadable file is a GeneratorError."""
+    The size is counted while reading, never taken from ``stat`` (``/dev/zero``, a pipe or
+    a ``/proc`` file report 0, and a file can grow while it is read); directories, devices
+    and sockets are refused before they are opened.
+    """
     try:
-        if path.stat().st_size > MAX_BYTES:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise GeneratorError("is a directory; pass the schema file itself", path=str(path))
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
             raise GeneratorError(
-                f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; split it into "
-                "sibling files joined by relative $refs",
+                f"is {_special_kind(mode)}, not a file; pass the schema file itself",
                 path=str(path),
             )
-        return path.read_bytes()
+        chunks: list[bytes] = []
+        size = 0
+        with path.open("rb") as stream:
+            while size <= limit and (chunk := stream.read(_CHUNK)):
+                chunks.append(chunk)
+                size += len(chunk)
     except FileNotFoundError:
         raise GeneratorError(
             "file not found; check the path (relative paths are resolved from "
             f"the current directory, {Path.cwd()})",
             path=str(path),
         ) from None
-    except IsADirectoryError:
-        raise GeneratorError(
-            "is a directory; pass the schema file itself", path=str(path)
-        ) from None
     except OSError as exc:
         raise GeneratorError(
             f"cannot read the file: {exc.strerror or exc}", path=str(path)
         ) from None
+    if size > limit:
+        raise GeneratorError(
+            f"too large: schemastream reads at most {MAX_BYTES // (1024 * 1024)} MiB for one "
+            "package (the input and the files its $refs reach); split the document or "
+            "generate its parts separately",
+            path=str(path),
+        )
+    return b"".join(chunks)
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def parse_bytes(raw: bytes, path: Path) -> object:
@@ -102,6 +127,23 @@ def _parse_json(text: str, path: Path) -> object:
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
             path=str(path),
         ) from None
+    except ValueError as exc:  # Python's limit on the digits of an int
+        raise _long_integer(text, path, exc) from None
+
+
+def _long_integer(text: str, path: Path, exc: ValueError) -> GeneratorError:
+    """The error for an integer longer than Python converts, at its line and column."""
+    limit: int = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
+    found = re.search(rf"[0-9]{{{limit + 1},}}", text)
+    if found is None:
+        return GeneratorError(f"cannot read the document: {exc}", path=str(path))
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return GeneratorError(
+        f"the number at line {line}, column {column} has {found.end() - found.start()} "
+        f"digits, more than Python converts ({limit}); write it with fewer digits",
+        path=str(path),
+    )
 
 
 # A safe loader with YAML 1.2 booleans and no timestamps, so every value stays a JSON value.
@@ -138,6 +180,8 @@ def _parse_yaml(text: str, path: Path) -> object:
         raise GeneratorError(f"invalid YAML{where}: {problem}", path=str(path)) from None
     except yaml.YAMLError as exc:
         raise GeneratorError(f"invalid YAML: {exc}", path=str(path)) from None
+    except ValueError as exc:  # Python's limit on the digits of an int
+        raise _long_integer(text, path, exc) from None
 
 
 def _to_json_value(value: object, path: Path) -> object:
@@ -231,3 +275,13 @@ def describe(value: object) -> str:
 def join_pointer(pointer: str, token: str) -> str:
     """``pointer`` extended by one JSON pointer token, escaped."""
     return f"{pointer}/{token.replace('~', '~0').replace('/', '~1')}"
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """The tokens of a local pointer ``#/a~1b/c`` (``["a/b", "c"]``), the inverse of
+    ``join_pointer``: not percent-decoded, as pointers within a loaded document are raw."""
+    if pointer in ("", "#"):
+        return []
+    if not pointer.startswith("#/"):
+        raise ValueError(f"not a local JSON pointer: {pointer!r}")
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[2:].split("/")]

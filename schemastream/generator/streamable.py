@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import GeneratorError
-from .graph import ModelSpec, StreamTarget
+from .graph import ModelSpec, StreamTarget, spec_name
 from .naming import snake_case, unique_names
 
 __all__ = ["select_streamable", "stream_targets"]
@@ -116,7 +116,7 @@ def stream_targets(
             StreamTarget(
                 model=model.name,
                 snake=snake,
-                spec_name=f"{snake.upper()}_SPEC",
+                spec_name=spec_name(snake),
                 schema_json=_json(schema),
                 strict_schema_json=strict_json,
                 strict_note=strict_note,

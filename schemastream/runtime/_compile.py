@@ -133,7 +133,7 @@ def _fill_model(model: ModelShape, cls: type[BaseModel]) -> None:
     for name, info in cls.model_fields.items():
         annotation = annotations.get(name, info.annotation)
         shape = _compile(annotation, discriminators.get(name), name in done)
-        key = info.alias or name
+        key = name if info.alias is None else info.alias
         model.slots[key] = (name, shape, name in done)
         if name != key and name not in model.slots:
             model.slots.setdefault(name, (name, shape, name in done))

@@ -217,7 +217,8 @@ def test_classes_with_the_same_name_in_two_modules_get_distinct_twins(tmp_path: 
             "two.b": "from pydantic import BaseModel\nclass User(BaseModel):\n    id: int\n",
             "two.top": (
                 "from pydantic import BaseModel\nfrom two import a, b\n"
-                "class Pair(BaseModel):\n    left: a.User\n    right: b.User\n"
+                "class Model(BaseModel):\n    flag: bool\n"
+                "class Pair(BaseModel):\n    left: a.User\n    right: b.User\n    m: Model\n"
             ),
         },
     )
@@ -225,6 +226,8 @@ def test_classes_with_the_same_name_in_two_modules_get_distinct_twins(tmp_path: 
     assert "class PartialUser(PartialModel):\n    name: str" in stub
     assert "class PartialUser_2(PartialModel):\n    id: int" in stub
     assert "right: PartialUser_2 | None = None" in stub
+    # A class named Model would have the twin PartialModel, the runtime's base class.
+    assert "class PartialModel_2(PartialModel):\n    flag: bool" in stub
 
 
 NOT_READ = [

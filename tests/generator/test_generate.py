@@ -15,14 +15,11 @@ import pytest
 from _generated import ROOT, golden_schema, imported
 from pydantic import RootModel, ValidationError
 
-import schemastream.runtime
 from schemastream._version import __version__
 from schemastream.generator import GenerateOptions, GeneratorError, build
 from schemastream.runtime import PartialModel, StreamSpec, parse_structured
 
 MEETING = ROOT / "examples" / "meeting" / "schema.json"
-HAS_CLIENT = hasattr(schemastream.runtime, "stream_structured")
-needs_client = pytest.mark.skipif(not HAS_CLIENT, reason="runtime client loop not available")
 
 
 def hints(cls: type[Any]) -> dict[str, Any]:
@@ -299,7 +296,6 @@ def test_generated_partials_stream_through_the_runtime(tmp_path: Path) -> None:
         assert stream.final == models.Zoo.model_validate(document)
 
 
-@needs_client
 def test_parse_helper_streams_to_the_full_model(tmp_path: Path) -> None:
     with imported(MEETING, tmp_path, "meeting_b") as package:
         document = {

@@ -89,9 +89,11 @@ def test_every_golden_class_builds(golden_package: ModuleType) -> None:
                 cls.model_json_schema()
                 built += 1
     assert built >= 2
-    if hasattr(schemastream.runtime, "stream_structured"):
-        for name in golden_package.__all__:
-            assert getattr(golden_package, name) is not None
+    # Every public name resolves through the lazy __init__, stream helpers included.
+    stream = importlib.import_module(f"{golden_package.__name__}.stream")
+    assert set(stream.__all__) <= set(golden_package.__all__)
+    for name in golden_package.__all__:
+        assert getattr(golden_package, name) is not None
 
 
 def test_meeting_example_is_up_to_date() -> None:

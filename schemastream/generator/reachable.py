@@ -1,0 +1,49 @@
+"""Drop the classes of models.py that no schema definition reaches.
+
+datamodel-code-generator leaves classes behind that nothing uses (an enum it later
+replaced by a ``Literal``, say: ``Type7``, ``Method1``). A package keeps its named
+definitions and whatever they use, read from the classes' own source, nothing else.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Set
+
+from .source_edits import split_lines
+
+__all__ = ["prune_unreachable"]
+
+
+def prune_unreachable(
+    source: str, tree: ast.Module, roots: Set[str], renames: Mapping[str, str]
+) -> tuple[str, set[str]]:
+    """``source`` without the classes that ``roots`` do not reach, and their names.
+
+    ``tree`` may be the module's tree before its classes were renamed (``renames``, old
+    -> new): renaming changes no line, and lines are all this needs.
+    """
+    classes = {renames.get(n.name, n.name): n for n in tree.body if isinstance(n, ast.ClassDef)}
+    uses = {
+        name: {
+            renames.get(n.id, n.id)
+            for n in ast.walk(node)
+            if isinstance(n, ast.Name) and renames.get(n.id, n.id) in classes
+        }
+        for name, node in classes.items()
+    }
+    reached = {name for name in roots if name in classes}
+    todo = list(reached)
+    while todo:
+        for name in uses[todo.pop()] - reached:
+            reached.add(name)
+            todo.append(name)
+    dropped = set(classes) - reached
+    if not dropped:
+        return source, set()
+    lines = split_lines(source)
+    for name in dropped:
+        node = classes[name]
+        for index in range(node.lineno - 1, node.end_lineno or node.lineno):
+            lines[index] = ""
+    return "".join(lines), dropped
