@@ -102,7 +102,9 @@ def _parser() -> argparse.ArgumentParser:
         "--replay", type=Path, required=True, metavar="FILE", help="recorded stream to replay"
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
     serve.add_argument(
         "--pace",
         type=float,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .deferred import DEFERRED_ROOT
 from .graph import (
@@ -86,6 +86,8 @@ class PartialClass:
     partial class it refers to, transitively), in definition order: each one's
     unquoted annotations then name only classes that already exist. ``extra_hint`` is
     the ``__pydantic_extra__`` annotation of a class that keeps typed extras.
+    ``completion_hint`` annotates the stub's ``is_complete(field)``: the ``Literal`` of
+    its field names and aliases (``None`` when it keeps extras: any ``str`` then).
     """
 
     name: str
@@ -98,6 +100,7 @@ class PartialClass:
     class_vars: tuple[ClassVarView, ...]
     fields: tuple[FieldView, ...]
     closure: tuple[str, ...]
+    completion_hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,15 @@ def partial_module(package: PackageSpec) -> PartialModule:
         closure = closures[model.partial_name]
         classes.append(_partial_class(model, by_name, namespace, partial_model, defined, closure))
         defined.add(model.partial_name)
+    # The stub's is_complete(field) takes a Literal of field names; partial.py needs none.
+    stub_only = set() if ("typing", "Literal") in namespace.imported else {("typing", "Literal")}
+    completions = {model.partial_name: _completion_names(model, by_name) for model in models}
+    if any(names is not None for names in completions.values()):
+        literal = namespace.import_name("typing", "Literal")
+        classes = [
+            replace(cls, completion_hint=_completion_hint(literal, completions[cls.name]))
+            for cls in classes
+        ]
     stub_imports = _import_lines(namespace)
     names = {
         name: namespace.import_name(module, name)
@@ -252,10 +264,14 @@ def partial_module(package: PackageSpec) -> PartialModule:
     for module, name in _LAZY_NAMES:
         if models or name != "TYPE_CHECKING":  # no classes, no imports of them to guard
             names[name] = namespace.import_name(module, name)
+    runtime = Namespace()
+    for module, name, alias in namespace.imports:
+        if (module, name) not in stub_only:
+            runtime.bind(module, name, alias)
     return PartialModule(
         header=package.header,
         models=_models_home(package),
-        imports=_import_lines(namespace),
+        imports=_import_lines(runtime),
         stub_imports=stub_imports,
         names=names,
         deferred_root=DEFERRED_ROOT if any(cls.root for cls in classes) else None,
@@ -300,6 +316,30 @@ def _field_types(model: ModelSpec) -> list[TypeSpec]:
     if model.extra and model.extra_type is not None:
         types.append(DictType(model.extra_type))
     return types
+
+
+def _completion_names(model: ModelSpec, by_name: dict[str, ModelSpec]) -> tuple[str, ...] | None:
+    """What ``is_complete(field)`` of an object model's partial takes: its fields' names and
+    JSON names, its bases' too; ``None`` for a root model or one keeping extras (any key)."""
+    if model.kind == "root":
+        return None
+    lineage = [model, *_ancestors(model, by_name)]
+    if any(member.extra for member in lineage):
+        return None
+    names = set()
+    for member in lineage:
+        for field in member.fields:
+            names.add(_partial_field_name(field))
+            names.add(field.alias or field.json_name)
+    return tuple(sorted(names))
+
+
+def _completion_hint(literal: str, names: tuple[str, ...] | None) -> str | None:
+    if names is None:
+        return None
+    if not names:
+        return "None"  # no field: only the whole object can be asked about
+    return f"{literal}[{', '.join(repr(name) for name in names)}] | None"
 
 
 def _factory_name(model: ModelSpec) -> str:
@@ -462,7 +502,9 @@ _RUNTIME_NAMES = (
 )
 # Only named when some model gets the OpenAI helpers (``StreamTarget.openai``).
 _OPENAI_RUNTIME_NAMES = (
+    "DEFAULT_MAX_IDLE_EVENTS",
     "Mode",
+    "OpenAIOptions",
     "acreate_structured",
     "astream_structured",
     "create_structured",
@@ -472,6 +514,7 @@ _TYPE_CHECKING_NAMES = (
     ("openai", "AsyncOpenAI"),
     ("openai", "OpenAI"),
     ("openai.types.chat", "ChatCompletionMessageParam"),
+    ("typing_extensions", "Unpack"),
 )
 
 
@@ -484,8 +527,6 @@ def stream_module(package: PackageSpec) -> StreamModule:
     names = {
         name: namespace.import_name("schemastream.runtime", name) for name in sorted(runtime_names)
     }
-    if openai:
-        names["Any"] = namespace.import_name("typing", "Any")
     names["TYPE_CHECKING"] = namespace.import_name("typing", "TYPE_CHECKING")
     names["Iterable"] = namespace.import_name("collections.abc", "Iterable")
     names["AsyncIterable"] = namespace.import_name("collections.abc", "AsyncIterable")

@@ -5,6 +5,7 @@ build-time dependencies are never imported from here.
 """
 
 from ._client import (
+    DEFAULT_MAX_IDLE_EVENTS,
     Mode,
     acreate_structured,
     astream_structured,
@@ -21,9 +22,13 @@ from ._errors import (
     MalformedChunkError,
     RefusalError,
     SchemaStreamError,
+    Snapshot,
     StreamError,
     StreamInterruptedError,
+    StreamLimitError,
+    UnexpectedToolCallError,
 )
+from ._options import OpenAIOptions
 from ._parser import (
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_SIZE,
@@ -44,6 +49,7 @@ from ._stream import (
 
 __all__ = [
     "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_IDLE_EVENTS",
     "DEFAULT_MAX_SIZE",
     "AsyncPartialStream",
     "AsyncTextSource",
@@ -55,15 +61,19 @@ __all__ = [
     "LimitExceededError",
     "MalformedChunkError",
     "Mode",
+    "OpenAIOptions",
     "PartialModel",
     "PartialStream",
     "RefusalError",
     "SchemaStreamError",
+    "Snapshot",
     "SnapshotParser",
     "StreamError",
     "StreamInterruptedError",
+    "StreamLimitError",
     "StreamSpec",
     "TextSource",
+    "UnexpectedToolCallError",
     "acreate_structured",
     "aparse_partial",
     "aparse_structured",

@@ -1,3 +1,4 @@
+# pyright: reportUnnecessaryTypeIgnoreComment=true
 """Static types of the meeting example's generated package, as users see them.
 
 Checked by mypy --strict and pyright, never executed (pytest does not collect this

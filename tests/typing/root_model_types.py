@@ -1,3 +1,4 @@
+# pyright: reportUnnecessaryTypeIgnoreComment=true
 """Static types of a generated package whose JSON Schema root is an array (parse helpers only).
 
 Checked by mypy --strict and pyright, never executed (pytest does not collect this

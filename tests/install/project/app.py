@@ -19,6 +19,9 @@ from meetapp import (
     stream_meeting_info,
 )
 from openai import OpenAI
+from openai.types import CompletionUsage
+from openai.types.responses import ResponseUsage
+from pydantic_core import ErrorDetails
 from typing_extensions import assert_type
 
 import schemastream.runtime
@@ -26,6 +29,7 @@ from schemastream.runtime import (
     FinalValidationError,
     IncompleteJSONError,
     PartialStream,
+    Snapshot,
     StreamError,
 )
 
@@ -82,10 +86,12 @@ def invalid_final() -> FinalValidationError:
 
 
 def precise_usage_and_error_types(client: OpenAI, err: FinalValidationError) -> None:
-    """Issue 8 item 3 types ``stream.usage`` and the errors' fields: assert them here."""
-    with stream_meeting_info(client, messages=[], model="m") as stream:
-        _ = stream.usage
-    _ = err.errors, err.snapshot
+    """``stream.usage`` and the errors' fields have the SDK's and pydantic's types."""
+    with stream_meeting_info(client, messages=[], model="m", temperature=0.0) as stream:
+        assert_type(stream.usage, CompletionUsage | ResponseUsage | None)
+    assert_type(err.errors, list[ErrorDetails])
+    assert_type(err.snapshot, Snapshot)
+    stream_meeting_info(client, messages=[], model="m", temprature=0.0)  # type: ignore[call-arg]
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
+from typing import Literal
+
 from pydantic import JsonValue
 from schemastream.runtime import PartialModel
 
@@ -15,6 +17,9 @@ __all__ = [
 class PartialLocation(PartialModel):
     aisle: int | None = None
     shelf: str | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["aisle", "shelf"] | None = None
+    ) -> bool: ...
 
 class PartialInventory(PartialModel):
     tags: list[str] | None = None
@@ -24,3 +29,10 @@ class PartialInventory(PartialModel):
     metadata: dict[str, JsonValue] | None = None
     unique_codes: list[str] | None = None
     anything: JsonValue | None = None
+    def is_complete(  # type: ignore[override]
+        self,
+        field: Literal[
+            "anything", "counts", "locations", "matrix", "metadata", "tags", "unique_codes"
+        ]
+        | None = None,
+    ) -> bool: ...

@@ -22,3 +22,8 @@ class PartialTicket(PartialModel):
     resolution: Status | None = None
     estimate: float | None = None
     labels: list[Label] | None = None
+    def is_complete(  # type: ignore[override]
+        self,
+        field: Literal["assignee", "estimate", "kind", "labels", "priority", "resolution", "status"]
+        | None = None,
+    ) -> bool: ...

@@ -4,6 +4,8 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
+from typing import Literal
+
 from pydantic import ConfigDict, Field
 from schemastream.runtime import PartialModel
 
@@ -49,3 +51,6 @@ class PartialCatalog(PartialModel):
     items: list[PartialItem] | None = None
     outline: PartialSection | None = None
     bag: PartialBag | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["bag", "items", "name", "outline", "scores"] | None = None
+    ) -> bool: ...

@@ -37,18 +37,30 @@ class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
 class PartialCat(PartialModel):
     kind: Literal["cat"] | None = None
     lives: int | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["kind", "lives"] | None = None
+    ) -> bool: ...
 
 class PartialDog(PartialModel):
     kind: Literal["dog"] | None = None
     good: bool | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["good", "kind"] | None = None
+    ) -> bool: ...
 
 class PartialPerson(PartialModel):
     name: str | None = None
     born: date | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["born", "name"] | None = None
+    ) -> bool: ...
 
 class PartialRobot(PartialModel):
     serial: UUID | None = None
     made: date | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["made", "serial"] | None = None
+    ) -> bool: ...
 
 class PartialTags(_DeferredRootModel[list[str] | None]):
     """A root model: the JSON is a bare array."""
@@ -60,21 +72,33 @@ class PartialMoney(PartialModel):
 
     amount: Decimal | None = None
     currency: Literal["EUR", "USD"] | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["amount", "currency"] | None = None
+    ) -> bool: ...
 
 class PartialItem(PartialModel):
     sku: str | None = None
     qty: int | None = None
     price: PartialMoney | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["price", "qty", "sku"] | None = None
+    ) -> bool: ...
 
 class PartialPage_Item(PartialModel):
     items: list[PartialItem] | None = None
     next_cursor: str | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["items", "next_cursor"] | None = None
+    ) -> bool: ...
 
 class PartialNode(PartialModel):
     """A tree: the model refers to itself."""
 
     label: str | None = None
     children: "list[PartialNode] | None" = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["children", "label"] | None = None
+    ) -> bool: ...
 
 class PartialScores(PartialModel):
     """Keeps unknown keys, typed: each extra score is an int."""
@@ -114,3 +138,37 @@ class PartialZoo(PartialModel):
     scores: PartialScores | None = None
     budget: PartialMoney | None = None
     note: str | None = Field(default=None, alias="remark")
+    def is_complete(  # type: ignore[override]
+        self,
+        field: Literal[
+            "budget",
+            "closesAt",
+            "closes_at",
+            "color",
+            "coords",
+            "feedingEvery",
+            "feeding_every",
+            "homepage",
+            "ids",
+            "inventory",
+            "keeper",
+            "keeperEmail",
+            "keeper_email",
+            "label",
+            "name",
+            "note",
+            "opened",
+            "pets",
+            "priority",
+            "remark",
+            "scores",
+            "star",
+            "status",
+            "stock",
+            "tags",
+            "tree",
+            "updated",
+            "version",
+        ]
+        | None = None,
+    ) -> bool: ...

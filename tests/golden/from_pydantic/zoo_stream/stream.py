@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from schemastream.runtime import (
+    DEFAULT_MAX_IDLE_EVENTS,
     AsyncPartialStream,
     Mode,
+    OpenAIOptions,
     PartialStream,
     StreamSpec,
     acreate_structured,
@@ -25,6 +27,7 @@ from . import partial
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+    from typing_extensions import Unpack
 
     from .partial import PartialNode, PartialTags, PartialZoo
 
@@ -67,7 +70,9 @@ def stream_zoo(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialZoo, Zoo]:
     """Stream ``Zoo`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -77,27 +82,33 @@ def stream_zoo(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_zoo(
+def astream_zoo(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialZoo, Zoo]:
-    """Stream ``Zoo`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Zoo`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         ZOO_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -109,7 +120,8 @@ def create_zoo(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Zoo:
     """Ask for a ``Zoo`` without streaming; returns the validated model."""
     return create_structured(
@@ -119,6 +131,7 @@ def create_zoo(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -130,7 +143,8 @@ async def acreate_zoo(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Zoo:
     """Ask for a ``Zoo`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -140,6 +154,7 @@ async def acreate_zoo(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -149,7 +164,7 @@ def parse_zoo(chunks: Iterable[str]) -> PartialStream[PartialZoo, Zoo]:
     return parse_structured(ZOO_SPEC, chunks)
 
 
-async def aparse_zoo(
+def aparse_zoo(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialZoo, Zoo]:
     """Stream ``Zoo`` snapshots from any async source of JSON text chunks."""
@@ -175,7 +190,7 @@ def parse_tags(chunks: Iterable[str]) -> PartialStream[PartialTags, Tags]:
     return parse_structured(TAGS_SPEC, chunks)
 
 
-async def aparse_tags(
+def aparse_tags(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialTags, Tags]:
     """Stream ``Tags`` snapshots from any async source of JSON text chunks."""
@@ -200,7 +215,9 @@ def stream_node(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialNode, Node]:
     """Stream ``Node`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -210,27 +227,33 @@ def stream_node(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_node(
+def astream_node(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialNode, Node]:
-    """Stream ``Node`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Node`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         NODE_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -242,7 +265,8 @@ def create_node(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Node:
     """Ask for a ``Node`` without streaming; returns the validated model."""
     return create_structured(
@@ -252,6 +276,7 @@ def create_node(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -263,7 +288,8 @@ async def acreate_node(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Node:
     """Ask for a ``Node`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -273,6 +299,7 @@ async def acreate_node(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -282,7 +309,7 @@ def parse_node(chunks: Iterable[str]) -> PartialStream[PartialNode, Node]:
     return parse_structured(NODE_SPEC, chunks)
 
 
-async def aparse_node(
+def aparse_node(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialNode, Node]:
     """Stream ``Node`` snapshots from any async source of JSON text chunks."""

@@ -4,7 +4,7 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, RootModel
 from schemastream.runtime import PartialModel
@@ -33,6 +33,9 @@ class PartialEvent(PartialModel):
     name: str | None = None
     tags: PartialTags | None = None
     score: PartialScore | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["name", "score", "tags"] | None = None
+    ) -> bool: ...
 
 class PartialEvents(_DeferredRootModel[list[PartialEvent] | None]):
     """A root array: models, partial twins and parse helpers are generated; the OpenAI helpers are not."""

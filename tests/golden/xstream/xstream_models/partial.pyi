@@ -4,7 +4,7 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from schemastream.runtime import PartialModel
@@ -22,9 +22,15 @@ class PartialSection(PartialModel):
     id: int | None = None
     heading: str | None = None
     text: str | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["heading", "id", "text"] | None = None
+    ) -> bool: ...
 
 class PartialSummary(PartialModel):
     points: list[str] | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["points"] | None = None
+    ) -> bool: ...
 
 class PartialArticle(PartialModel):
     __stream_done__: ClassVar[frozenset[str]] = frozenset({"headline", "summary"})
@@ -33,3 +39,6 @@ class PartialArticle(PartialModel):
     body: str | None = None
     sections: list[PartialSection] | None = None
     summary: PartialSummary | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["body", "headline", "sections", "summary"] | None = None
+    ) -> bool: ...

@@ -4,6 +4,8 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
+from typing import Literal
+
 from schemastream.runtime import PartialModel
 
 from .models import Unit
@@ -17,6 +19,9 @@ class PartialIngredient(PartialModel):
     item: str | None = None
     amount: float | None = None
     unit: Unit | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["amount", "item", "unit"] | None = None
+    ) -> bool: ...
 
 class PartialRecipe(PartialModel):
     """A recipe with ingredients and steps."""
@@ -25,3 +30,6 @@ class PartialRecipe(PartialModel):
     servings: int | None = None
     ingredients: list[PartialIngredient] | None = None
     steps: list[str] | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["ingredients", "name", "servings", "steps"] | None = None
+    ) -> bool: ...
