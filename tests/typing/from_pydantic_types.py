@@ -7,6 +7,7 @@ the user's own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from openai import OpenAI
@@ -39,7 +40,7 @@ def check_meeting(client: OpenAI) -> None:
     with stream_meeting_info(client, messages=[], model="m") as stream:
         assert_type(stream, PartialStream[PartialMeetingInfo, MeetingInfo])
         for snap in stream:
-            assert_type(snap.users, list[PartialUser] | None)
+            assert_type(snap.users, Sequence[PartialUser] | None)
             assert_type(snap.date, date | None)
             assert_type(snap.deadline, date | None)
         assert_type(stream.final, MeetingInfo)
@@ -52,10 +53,10 @@ def check_zoo(snap: PartialZoo) -> None:
     assert_type(snap.color, Color | None)
     assert_type(snap.priority, Priority | None)
     assert_type(snap.opened, datetime | None)
-    assert_type(snap.pets, list[PartialCat | PartialDog] | None)
-    assert_type(snap.coords, list[float] | None)
-    assert_type(snap.ids, list[int] | None)
+    assert_type(snap.pets, Sequence[PartialCat | PartialDog] | None)
+    assert_type(snap.coords, Sequence[float] | None)
+    assert_type(snap.ids, Sequence[int] | None)
     if snap.tree is not None:
-        assert_type(snap.tree.children, list[PartialNode] | None)
+        assert_type(snap.tree.children, Sequence[PartialNode] | None)
     with parse_zoo([]) as stream:
         assert_type(stream.final, Zoo)

@@ -8,6 +8,7 @@ project root: it holds no pyproject.toml), runs this script, and type-checks it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from mymodels import MeetingInfo, User
@@ -33,7 +34,7 @@ def final_is_the_users_class() -> MeetingInfo:
     stream = parse_meeting_info([ANSWER[i : i + 5] for i in range(0, len(ANSWER), 5)])
     assert_type(stream, PartialStream[PartialMeetingInfo, MeetingInfo])
     for snap in stream:
-        assert_type(snap.users, list[PartialUser] | None)
+        assert_type(snap.users, Sequence[PartialUser] | None)
         assert_type(snap.deadline, date | None)
         if snap.users:
             assert_type(snap.users[0].name, str | None)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Generic, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, HttpUrl, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
 from tests.golden.from_pydantic.zoo_parts import Color, Priority
 
 if TYPE_CHECKING:
@@ -89,10 +89,10 @@ def _make_PartialRobot() -> type[BaseModel]:
 
 
 def _make_PartialTags() -> type[BaseModel]:
-    class PartialTags(_DeferredRootModel[list[str] | None]):
+    class PartialTags(_DeferredRootModel[SnapshotList[str] | None]):
         """A root model: the JSON is a bare array."""
 
-        root: list[str] | None = None
+        root: SnapshotList[str] | None = None
 
     return PartialTags
 
@@ -118,7 +118,7 @@ def _make_PartialItem() -> type[BaseModel]:
 
 def _make_PartialPage_Item() -> type[BaseModel]:
     class PartialPage_Item(PartialModel):
-        items: list[PartialItem] | None = None
+        items: SnapshotList[PartialItem] | None = None
         next_cursor: str | None = None
 
     return PartialPage_Item
@@ -129,7 +129,7 @@ def _make_PartialNode() -> type[BaseModel]:
         """A tree: the model refers to itself."""
 
         label: str | None = None
-        children: "list[PartialNode] | None" = None
+        children: "SnapshotList[PartialNode] | None" = None
 
     return PartialNode
 
@@ -165,13 +165,13 @@ def _make_PartialZoo() -> type[BaseModel]:
         status: Literal["open", "closed"] | None = None
         version: Literal[1, 2] | None = None
         star: PartialCat | PartialDog | None = None
-        pets: list[PartialCat | PartialDog] | None = None
+        pets: SnapshotList[PartialCat | PartialDog] | None = None
         keeper: PartialPerson | PartialRobot | None = None
         label: str | int | None = None
         tags: PartialTags | None = None
-        coords: list[float] | None = None
-        ids: list[int] | None = None
-        stock: dict[str, PartialItem] | None = None
+        coords: SnapshotList[float] | None = None
+        ids: SnapshotList[int] | None = None
+        stock: SnapshotDict[PartialItem] | None = None
         inventory: PartialPage_Item | None = None
         tree: PartialNode | None = None
         scores: PartialScores | None = None

@@ -10,7 +10,7 @@ from typing import ClassVar, Generic, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import AwareDatetime, ConfigDict, EmailStr, Field, HttpUrl, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
 from tests.golden.from_pydantic.zoo_parts import Color, Priority
 
 __all__ = [
@@ -62,10 +62,10 @@ class PartialRobot(PartialModel):
         self, field: Literal["made", "serial"] | None = None
     ) -> bool: ...
 
-class PartialTags(_DeferredRootModel[list[str] | None]):
+class PartialTags(_DeferredRootModel[SnapshotList[str] | None]):
     """A root model: the JSON is a bare array."""
 
-    root: list[str] | None = None
+    root: SnapshotList[str] | None = None
 
 class PartialMoney(PartialModel):
     """An amount of money; pydantic writes the Decimal as a JSON string."""
@@ -85,7 +85,7 @@ class PartialItem(PartialModel):
     ) -> bool: ...
 
 class PartialPage_Item(PartialModel):
-    items: list[PartialItem] | None = None
+    items: SnapshotList[PartialItem] | None = None
     next_cursor: str | None = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["items", "next_cursor"] | None = None
@@ -95,7 +95,7 @@ class PartialNode(PartialModel):
     """A tree: the model refers to itself."""
 
     label: str | None = None
-    children: "list[PartialNode] | None" = None
+    children: "SnapshotList[PartialNode] | None" = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["children", "label"] | None = None
     ) -> bool: ...
@@ -126,13 +126,13 @@ class PartialZoo(PartialModel):
     status: Literal["open", "closed"] | None = None
     version: Literal[1, 2] | None = None
     star: PartialCat | PartialDog | None = None
-    pets: list[PartialCat | PartialDog] | None = None
+    pets: SnapshotList[PartialCat | PartialDog] | None = None
     keeper: PartialPerson | PartialRobot | None = None
     label: str | int | None = None
     tags: PartialTags | None = None
-    coords: list[float] | None = None
-    ids: list[int] | None = None
-    stock: dict[str, PartialItem] | None = None
+    coords: SnapshotList[float] | None = None
+    ids: SnapshotList[int] | None = None
+    stock: SnapshotDict[PartialItem] | None = None
     inventory: PartialPage_Item | None = None
     tree: PartialNode | None = None
     scores: PartialScores | None = None
