@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import _breakdown
 import _change_streams
 import _scaling
 import jiter
@@ -663,6 +664,9 @@ def main(argv: list[str] | None = None) -> int:
     head = f"Versions: {versions()}"
     sections = [head, table(results), slopes(results, names), "\n".join(targets(results, peers))]
     methods = [METHOD.format(checked=CHECKED_CHUNKS, budget=args.budget)]
+    if "1 KB" in sizes:
+        sections += ["### Where a 1 KB chunk's time goes", _breakdown.table(_breakdown.measure())]
+        methods.append(_breakdown.METHOD)
     if not args.only_main:
         scaling = _scaling.measure(lambda line: print(line, file=sys.stderr))
         changes = _change_streams.measure(lambda line: print(line, file=sys.stderr))
