@@ -25,6 +25,7 @@ from datamodel_code_generator.format import PythonVersion
 from datamodel_code_generator.model import get_data_model_types
 from datamodel_code_generator.model.base import DataModel, DataModelFieldBase
 from datamodel_code_generator.model.enum import Enum as EnumModel
+from datamodel_code_generator.model.type_alias import TypeAliasBase
 from datamodel_code_generator.parser.base import Parser
 from datamodel_code_generator.parser.jsonschema import JsonSchemaParser
 from datamodel_code_generator.parser.openapi import OpenAPIParser
@@ -49,6 +50,7 @@ from .graph import (
 from .partial_types import union
 from .reachable import prune_unreachable
 from .renames import plain_keys
+from .repairs import repair_models
 from .source import split_pointer
 
 __all__ = ["UpstreamResult", "run"]
@@ -121,6 +123,8 @@ def run(
     fixed, dropped = prune_unreachable(fixes.source, tree, roots, fixes.classes)
     if fixed != source:
         source, tree = fixed, ast.parse(fixed)
+    if (repaired := repair_models(source, tree)) != source:
+        source, tree = repaired, ast.parse(repaired)
     specs = [spec for spec in specs if spec.name not in dropped]
     return UpstreamResult(
         source=defer_builds(source, tree),
@@ -427,23 +431,25 @@ def _nested_discriminator(data_type: DataType) -> str | None:
     return None
 
 
-def _type_spec(data_type: DataType) -> TypeSpec:
+def _type_spec(data_type: DataType, aliases: frozenset[str] = frozenset()) -> TypeSpec:
+    """Our copy of a type; ``aliases`` are the type aliases being inlined (a ring stops there)."""
     inner: TypeSpec
     if data_type.reference is not None:
         source = data_type.reference.source
         kind: ModelKind = "object"
-        if isinstance(source, DataModel):
+        if isinstance(source, TypeAliasBase):
+            inner = _alias_type(source, aliases)
+        elif isinstance(source, DataModel):
             kind = _model_kind(source)
-            name = source.class_name
+            inner = ModelRef(source.class_name, kind)
         else:
-            name = data_type.reference.name
-        inner = ModelRef(name, kind)
+            inner = ModelRef(data_type.reference.name, kind)
     elif data_type.literals:
         inner = LiteralType(tuple(data_type.literals))
     elif data_type.type is not None:
         inner = _scalar(data_type)
     elif data_type.data_types:
-        inner = union([_type_spec(child) for child in data_type.data_types])
+        inner = union([_type_spec(child, aliases) for child in data_type.data_types])
     else:
         inner = ScalarType("Any", "typing")
     if data_type.is_dict or data_type.is_mapping:
@@ -457,11 +463,50 @@ def _type_spec(data_type: DataType) -> TypeSpec:
     return inner
 
 
+def _alias_type(alias: TypeAliasBase, aliases: frozenset[str]) -> TypeSpec:
+    """The type a type alias stands for, inlined: it is an assignment, not a class.
+
+    datamodel-code-generator writes some union members as ``Name = TypeAliasType(...)``;
+    the partial twin has no ``PartialName`` to refer to, so it spells the type out. An
+    alias that reaches itself is free-form JSON from there on.
+    """
+    path = alias.reference.path
+    if path in aliases or not alias.fields:
+        return _ANY
+    return _type_spec(alias.fields[0].data_type, aliases | {path})
+
+
 def _scalar(data_type: DataType) -> TypeSpec:
     name = data_type.type or "Any"
     if name == "None":
         return NoneType()
     imported = data_type.import_
     if imported is not None:
-        return ScalarType(imported.import_, imported.from_)
+        scalar = ScalarType(imported.import_, imported.from_)
+        if data_type.is_func or scalar in CONSTRAINED_BASES:
+            # Constraints live on the full model only: the twin holds the base type.
+            return CONSTRAINED_BASES.get(scalar, _ANY)
+        return scalar
     return ScalarType(name)
+
+
+_STR, _INT, _FLOAT, _BYTES = (ScalarType(name) for name in ("str", "int", "float", "bytes"))
+_ANY = ScalarType("Any", "typing")
+# What datamodel-code-generator writes for a constrained scalar, and its base type. Where a
+# field cannot carry the constraints (inside a union or a container) it writes a call,
+# ``conint(ge=1)``, or an ``Annotated[...]`` built around the name below: neither is a
+# type a partial twin can name. A call missing here becomes ``Any`` (JSON in the twin);
+# tests/generator/test_adapter.py checks the table against its imports.
+CONSTRAINED_BASES: dict[ScalarType, ScalarType] = {
+    **{ScalarType(name, "pydantic"): base for name, base in (
+        ("constr", _STR), ("conint", _INT), ("confloat", _FLOAT), ("conbytes", _BYTES),
+        ("condecimal", ScalarType("Decimal", "decimal")),
+        ("StringConstraints", _STR), ("Field", _STR),  # Annotated[str, StringConstraints(...)]
+        ("EncodedBytes", ScalarType("Base64Bytes", "pydantic")),  # base64 text with lengths
+        ("PositiveInt", _INT), ("NegativeInt", _INT), ("NonNegativeInt", _INT),
+        ("NonPositiveInt", _INT), ("StrictInt", _INT), ("StrictStr", _STR),
+        ("PositiveFloat", _FLOAT), ("NegativeFloat", _FLOAT), ("NonNegativeFloat", _FLOAT),
+        ("NonPositiveFloat", _FLOAT), ("StrictFloat", _FLOAT), ("StrictBytes", _BYTES),
+        ("StrictBool", ScalarType("bool")),
+    )},
+}  # fmt: skip
