@@ -270,10 +270,16 @@ def _next(worker: _Worker, workers: list[_Worker], queue: list[Path], options: d
 def table(outcomes: list[Outcome], absent: list[str], commit: str) -> str:
     """The tally (status counts) and the outcome classes, with example schemas."""
     statuses = Counter(outcome.status for outcome in outcomes)
-    lines = [
-        f"SchemaStore {commit[:12]}: {len(outcomes)} schemas swept, "
-        f"{len(absent)} absent from the mirror",
-        "",
+    lines = (
+        [
+            f"SchemaStore {commit[:12]}: {len(outcomes)} schemas swept, "
+            f"{len(absent)} absent from the mirror",
+            "",
+        ]
+        if commit
+        else []
+    )
+    lines += [
         "| outcome | schemas |",
         "|---|--:|",
     ]
@@ -303,8 +309,13 @@ def main() -> None:
     parser.add_argument("--no-format", action="store_true", help="skip ruff (faster)")
     parser.add_argument("--only", nargs="*", default=[], help="schema names to sweep")
     parser.add_argument("--jsonl", type=Path, help="also write every outcome here")
+    parser.add_argument("--table", type=Path, help="print the table of a --jsonl file, sweep none")
     parser.add_argument("files", nargs="*", type=Path, help="sweep these files instead")
     args = parser.parse_args()
+    if args.table:
+        lines = args.table.read_text(encoding="utf-8").splitlines()
+        print(table(sorted((Outcome(**json.loads(line)) for line in lines), key=_name), [], ""))
+        return
     commit = "files"
     if not args.files:
         commit = subprocess.run(
@@ -329,7 +340,11 @@ def main() -> None:
                 with args.jsonl.open("a", encoding="utf-8") as out:
                     out.write(json.dumps(asdict(outcome)) + "\n")
         print(f"\n{time.perf_counter() - start:.0f} s", file=sys.stderr)
-    print(table(sorted(outcomes, key=lambda outcome: outcome.schema), absent, commit))
+    print(table(sorted(outcomes, key=_name), absent, commit))
+
+
+def _name(outcome: Outcome) -> str:
+    return outcome.schema
 
 
 if __name__ == "__main__":

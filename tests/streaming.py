@@ -13,7 +13,9 @@ from random import Random
 from types import ModuleType
 from typing import Any
 
+from polyfactory.factories.base import BuildContext
 from polyfactory.factories.pydantic_factory import ModelFactory
+from polyfactory.field_meta import FieldMeta, Null
 from pydantic import BaseModel, RootModel, ValidationError
 
 from schemastream.runtime import PartialModel, PartialStream, StreamSpec
@@ -24,6 +26,8 @@ __all__ = ["Helper", "check_stream", "instance_text", "stream_helpers"]
 ParseHelper = Callable[[Iterable[str]], PartialStream[Any, Any]]
 # Tries per example: a factory's value can still fail a constraint it does not model.
 _TRIES = 5
+_DEPTH = 4  # models deep, past which optional fields are left out
+_MAX_TEXT = 20_000  # characters: what a model answers in one go, and what a test can afford
 
 
 class Helper:
@@ -65,6 +69,8 @@ def instance_text(full: type[BaseModel], seed: int) -> str | None:
         except Exception:  # the factory's limits, not the package's: try another seed
             continue
         text = instance.model_dump_json(by_alias=True, exclude_defaults=True)
+        if len(text) > _MAX_TEXT:
+            continue
         try:
             full.model_validate_json(text)
         except ValidationError:
@@ -73,15 +79,38 @@ def instance_text(full: type[BaseModel], seed: int) -> str | None:
     return None
 
 
+class _Factory(ModelFactory[Any]):
+    """Polyfactory's model factory, but optional fields stop being filled past a depth.
+
+    Its own guard stops only at a model already on the path, so a schema of many
+    distinct nested models gives instances of exponential size.
+    """
+
+    __is_base_factory__ = True
+    __randomize_collection_length__ = True
+    __min_collection_length__ = 0
+    __max_collection_length__ = 3
+    __check_model__ = False
+
+    @classmethod
+    def get_field_value(
+        cls,
+        field_meta: FieldMeta,
+        field_build_parameters: Any | None = None,
+        build_context: BuildContext | None = None,
+    ) -> Any:
+        context = cls._get_build_context(build_context)
+        if not field_meta.required and len(context["seen_models"]) > _DEPTH:
+            return Null
+        return super().get_field_value(field_meta, field_build_parameters, context)
+
+
+_Factory.__base_factory_overrides__ = {BaseModel: _Factory}
+
+
 def _factory(full: type[BaseModel]) -> type[ModelFactory[Any]]:
     full.model_rebuild(force=True)
-    return ModelFactory.create_factory(
-        full,
-        __randomize_collection_length__=True,
-        __min_collection_length__=0,
-        __max_collection_length__=3,
-        __check_model__=False,
-    )
+    return _Factory.create_factory(full)
 
 
 def check_stream(helper: Helper, text: str, sizes: list[int]) -> None:

@@ -29,7 +29,16 @@ def prune_unreachable(
         name: {renames.get(used, used) for used in _names(node)} & classes.keys()
         for name, node in classes.items()
     }
-    reached = {name for name in roots if name in classes}
+    # Type aliases (``Name = TypeAliasType(...)``) are assignments, never dropped: what they
+    # name is reached too.
+    aliased = {
+        renames.get(n.id, n.id)
+        for statement in tree.body
+        if isinstance(statement, ast.Assign)
+        for n in ast.walk(statement.value)
+        if isinstance(n, ast.Name)
+    }
+    reached = {name for name in (*roots, *aliased) if name in classes}
     todo = list(reached)
     while todo:
         for name in uses[todo.pop()] - reached:
