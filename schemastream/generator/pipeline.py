@@ -104,7 +104,12 @@ def render_package(source: Path, options: GenerateOptions = GenerateOptions()) -
         models_source=upstream.source,
         models=upstream.models,
         streams=streams,
-        warnings=(*document.warnings, *warnings, *_strict_warnings(streamable, streams, source)),
+        warnings=(
+            *document.warnings,
+            *upstream.warnings,
+            *warnings,
+            *_strict_warnings(streamable, streams, source),
+        ),
     )
     partial = partial_module(package)
     raw = {

@@ -23,6 +23,7 @@ from _generated import imported_unformatted
 from datamodel_code_generator.imports import Import
 from datamodel_code_generator.model.pydantic_v2 import imports as upstream_imports
 
+from schemastream.generator import GeneratorError, dmcg
 from schemastream.generator.dmcg import CONSTRAINED_BASES
 from schemastream.generator.graph import ScalarType
 from schemastream.generator.pipeline import render_package
@@ -197,3 +198,71 @@ def test_root_models_module_helper_lists_only_generated_models(generated: Genera
     package = generated("plain", {"title": "P", "type": "object"})
     assert [model.__name__ for model in root_models(package.models)] == ["P"]
     assert all(issubclass(model, pydantic.BaseModel) for model in root_models(package.partial))
+
+
+def test_a_discriminator_upstream_fails_on_becomes_a_plain_union() -> None:
+    # Upstream rejects this mapping (the loader's checks would too; dmcg.run is called
+    # without them): the union stays, resolved by keys, with a warning at its pointer.
+    members = {
+        "A": {"type": "object", "properties": {"kind": {"const": "a"}, "n": {"type": "integer"}}},
+        "B": {"type": "object", "properties": {"kind": {"const": "b"}, "s": {"type": "string"}}},
+    }
+    schema = {
+        "title": "T",
+        "type": "object",
+        "properties": {
+            "x": {
+                "oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}],
+                "discriminator": {"propertyName": "kind", "mapping": {"a": 5}},
+            },
+            "y": {
+                "oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}],
+                "discriminator": {"propertyName": "kind"},
+            },
+        },
+        "$defs": members,
+    }
+    result = dmcg.run(json.dumps(schema), kind="jsonschema", file_name="t.json", data=schema)
+    assert result.warnings == (
+        "t.json at #/properties/x/discriminator: `discriminator` is dropped "
+        "(datamodel-code-generator fails on it): the union is validated member by member "
+        "and resolved in snapshots by the keys seen so far",
+    )
+    assert "x: A | B | None" in result.source
+    assert "Field(None, discriminator='kind')" in result.source  # y keeps its own
+
+
+def test_an_allof_of_itself_is_dropped_and_the_package_streams(generated: Generate) -> None:
+    # cloudify (`"allOf": [{"$ref": <itself>}, {...}]`): an "inheritance cycle" upstream.
+    schema = {
+        "title": "Node",
+        "type": "object",
+        "properties": {"props": {"$ref": "#/definitions/Props"}},
+        "definitions": {
+            "Props": {
+                "type": "object",
+                "allOf": [
+                    {"$ref": "#/definitions/Props"},
+                    {"properties": {"family": {"type": "string", "default": "windows"}}},
+                ],
+            }
+        },
+    }
+    package = generated("self_allof", schema)
+    _build_all(package)
+    _streams(package, {"props": {"family": "linux"}})
+    path = Path(package.__file__).parents[1] / "self_allof.json"
+    (warning,) = [w for w in render_package(path).warnings if "its own schema" in w]
+    assert warning.endswith(
+        "at #/definitions/Props/allOf: an `allOf` item that refers to its own schema is "
+        "dropped: it adds nothing to it"
+    )
+
+
+def test_every_upstream_exception_becomes_a_generator_error_with_its_pointer() -> None:
+    # A KeyError, AttributeError... from inside it is caught like its own errors; the
+    # pointer comes from the path it was parsing.
+    with pytest.raises(GeneratorError) as info:
+        dmcg.run('{"properties": {"a": {"items": 3}}}', kind="jsonschema", file_name="x.json")
+    assert info.value.pointer == "#/properties/a/items"
+    assert "datamodel-code-generator could not generate models" in str(info.value)
