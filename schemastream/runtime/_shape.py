@@ -453,12 +453,13 @@ def chain(inner: Wrap, outer: Wrap | None) -> Wrap:
 class UnionShape(Shape):
     """``P(A) | P(B)``: resolved by token kind, then by discriminator or keys seen."""
 
-    __slots__ = ("_tags", "discriminator", "options")
+    __slots__ = ("_atomic", "_tags", "discriminator", "options")
 
     def __init__(self, options: list[Shape], discriminator: str | None) -> None:
         self.options = options
         self.discriminator = discriminator
         self._tags: dict[Any, Shape] | None = None
+        self._atomic: dict[str, AtomicShape] = {}
 
     def tag_map(self) -> dict[Any, Shape]:
         """Discriminator value -> option (computed on first use: options may be recursive)."""
@@ -470,9 +471,20 @@ class UnionShape(Shape):
         matches = [s for s in self.options if _inner(s).resolve(kind) is not None]
         if not matches:
             return None
-        if len(matches) == 1 or kind != OBJECT:
+        if len(matches) == 1:
             return matches[0]
-        return PendingObject(self, matches)
+        if kind == OBJECT:
+            return PendingObject(self, matches)
+        # Several options take this token (E1 | E2, Enum | str, int | float): one that grows
+        # (a string, an array) shows as it grows; atomic ones are tried in order once the
+        # value is complete, as pydantic tries a union's members.
+        for match in matches:
+            if not isinstance(_inner(match).resolve(kind), AtomicShape):
+                return match
+        atomic = self._atomic.get(kind)
+        if atomic is None:
+            atomic = self._atomic[kind] = AtomicShape(frozenset({kind}), _first_valid(matches))
+        return atomic
 
     def convert(self, value: Any) -> Any:
         kind = _kind_of(value)
@@ -484,6 +496,20 @@ class UnionShape(Shape):
             except Invalid:
                 continue
         raise Invalid
+
+
+def _first_valid(options: list[Shape]) -> Callable[[Any], Any]:
+    """A converter trying ``options`` in order: the first that takes the value wins."""
+
+    def convert(value: Any) -> Any:
+        for option in options:
+            try:
+                return convert_any(option, value)
+            except Invalid:
+                continue
+        raise Invalid
+
+    return convert
 
 
 class PendingObject(AnyShape):

@@ -266,3 +266,23 @@ def test_every_upstream_exception_becomes_a_generator_error_with_its_pointer() -
         dmcg.run('{"properties": {"a": {"items": 3}}}', kind="jsonschema", file_name="x.json")
     assert info.value.pointer == "#/properties/a/items"
     assert "datamodel-code-generator could not generate models" in str(info.value)
+
+
+def test_unions_of_atomic_types_that_take_the_same_token(generated: Generate) -> None:
+    # cargo's SplitDebuginfo (an enum of enums), dependabot's package-ecosystem (an enum or
+    # any other string), travis (a number or an integer...): the first member that takes
+    # a string hid every value of the others.
+    schema = {
+        "title": "Build",
+        "type": "object",
+        "properties": {
+            "split": {"oneOf": [{"enum": ["off"]}, {"enum": ["packed", "unpacked"]}]},
+            "ecosystem": {"anyOf": [{"enum": ["npm", "pip"]}, {"type": "string", "minLength": 1}]},
+            "level": {"anyOf": [{"type": "integer"}, {"type": "number"}]},
+            "flag": {"anyOf": [{"const": True}, {"type": "integer"}]},
+        },
+    }
+    package = generated("atomic_unions", schema)
+    _build_all(package)
+    _streams(package, {"split": "unpacked", "ecosystem": "cargo", "level": 2.5, "flag": 7})
+    _streams(package, {"split": "off", "ecosystem": "npm", "level": 3, "flag": True})
