@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .deferred import DEFERRED_ROOT
 from .graph import (
     DictType,
     FieldSpec,
+    ImportPath,
     ModelSpec,
     NoneType,
     PackageSpec,
@@ -85,6 +86,8 @@ class PartialClass:
     partial class it refers to, transitively), in definition order: each one's
     unquoted annotations then name only classes that already exist. ``extra_hint`` is
     the ``__pydantic_extra__`` annotation of a class that keeps typed extras.
+    ``completion_hint`` annotates the stub's ``is_complete(field)``: the ``Literal`` of
+    its field names and aliases (``None`` when it keeps extras: any ``str`` then).
     """
 
     name: str
@@ -97,6 +100,7 @@ class PartialClass:
     class_vars: tuple[ClassVarView, ...]
     fields: tuple[FieldView, ...]
     closure: tuple[str, ...]
+    completion_hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,10 +108,12 @@ class PartialModule:
     """``partial.py`` (classes made on first use) and ``partial.pyi`` (the same, declared).
 
     ``imports`` are the runtime module's; ``stub_imports`` the stub's, which needs no
-    machinery for lazy creation.
+    machinery for lazy creation. ``models`` names where the full models live, for the
+    docstrings.
     """
 
     header: str
+    models: str
     imports: tuple[str, ...]
     stub_imports: tuple[str, ...]
     names: dict[str, str]
@@ -142,9 +148,17 @@ class StreamModule:
     helpers: tuple[StreamHelper, ...]
 
 
+# The modules of a generated package (no models.py when the full models are the user's).
+_SUBMODULES = ("models", "partial", "stream")
+
+
 @dataclass(frozen=True)
 class ExportView:
-    """A public name of the package and the module that defines it."""
+    """A public name of the package and the module that defines it.
+
+    ``module`` is one of the package's own (``models``, ``partial``, ``stream``) or the
+    absolute path of a user's module whose class the package re-exports.
+    """
 
     name: str
     module: str
@@ -157,12 +171,18 @@ class InitModule:
     header: str
     title: str
     exports: tuple[ExportView, ...]
+    submodules: tuple[str, ...] = _SUBMODULES
 
     @property
     def modules(self) -> tuple[str, ...]:
-        """The modules exporting names, in a fixed order."""
-        order = ("models", "partial", "stream")
-        return tuple(name for name in order if any(e.module == name for e in self.exports))
+        """The modules exporting names: the user's (absolute paths, sorted), then our own."""
+        used = {e.module for e in self.exports}
+        theirs = sorted(used - set(self.submodules))
+        return (*theirs, *(name for name in self.submodules if name in used))
+
+    def import_path(self, module: str) -> str:
+        """How ``__init__.py`` imports ``module``: relative for the package's own modules."""
+        return f".{module}" if module in self.submodules else module
 
     def names_from(self, module: str) -> tuple[str, ...]:
         """The names ``module`` exports, sorted."""
@@ -226,6 +246,15 @@ def partial_module(package: PackageSpec) -> PartialModule:
         closure = closures[model.partial_name]
         classes.append(_partial_class(model, by_name, namespace, partial_model, defined, closure))
         defined.add(model.partial_name)
+    # The stub's is_complete(field) takes a Literal of field names; partial.py needs none.
+    stub_only = set() if ("typing", "Literal") in namespace.imported else {("typing", "Literal")}
+    completions = {model.partial_name: _completion_names(model, by_name) for model in models}
+    if any(names is not None for names in completions.values()):
+        literal = namespace.import_name("typing", "Literal")
+        classes = [
+            replace(cls, completion_hint=_completion_hint(literal, completions[cls.name]))
+            for cls in classes
+        ]
     stub_imports = _import_lines(namespace)
     names = {
         name: namespace.import_name(module, name)
@@ -235,15 +264,28 @@ def partial_module(package: PackageSpec) -> PartialModule:
     for module, name in _LAZY_NAMES:
         if models or name != "TYPE_CHECKING":  # no classes, no imports of them to guard
             names[name] = namespace.import_name(module, name)
+    runtime = Namespace()
+    for module, name, alias in namespace.imports:
+        if (module, name) not in stub_only:
+            runtime.bind(module, name, alias)
     return PartialModule(
         header=package.header,
-        imports=_import_lines(namespace),
+        models=_models_home(package),
+        imports=_import_lines(runtime),
         stub_imports=stub_imports,
         names=names,
         deferred_root=DEFERRED_ROOT if any(cls.root for cls in classes) else None,
         exports=tuple(sorted(model.partial_name for model in models)),
         classes=tuple(classes),
     )
+
+
+def _models_home(package: PackageSpec) -> str:
+    """``models.py``, or the modules of the user's classes."""
+    if package.models_source is not None:
+        return "``models.py``"
+    modules = sorted({model.origin.module for model in package.models if model.origin})
+    return ", ".join(f"``{module}``" for module in modules) or "the user's classes"
 
 
 def _closures(models: list[ModelSpec], by_name: dict[str, ModelSpec]) -> dict[str, tuple[str, ...]]:
@@ -274,6 +316,30 @@ def _field_types(model: ModelSpec) -> list[TypeSpec]:
     if model.extra and model.extra_type is not None:
         types.append(DictType(model.extra_type))
     return types
+
+
+def _completion_names(model: ModelSpec, by_name: dict[str, ModelSpec]) -> tuple[str, ...] | None:
+    """What ``is_complete(field)`` of an object model's partial takes: its fields' names and
+    JSON names, its bases' too; ``None`` for a root model or one keeping extras (any key)."""
+    if model.kind == "root":
+        return None
+    lineage = [model, *_ancestors(model, by_name)]
+    if any(member.extra for member in lineage):
+        return None
+    names = set()
+    for member in lineage:
+        for field in member.fields:
+            names.add(_partial_field_name(field))
+            names.add(field.alias or field.json_name)
+    return tuple(sorted(names))
+
+
+def _completion_hint(literal: str, names: tuple[str, ...] | None) -> str | None:
+    if names is None:
+        return None
+    if not names:
+        return "None"  # no field: only the whole object can be asked about
+    return f"{literal}[{', '.join(repr(name) for name in names)}] | None"
 
 
 def _factory_name(model: ModelSpec) -> str:
@@ -436,7 +502,9 @@ _RUNTIME_NAMES = (
 )
 # Only named when some model gets the OpenAI helpers (``StreamTarget.openai``).
 _OPENAI_RUNTIME_NAMES = (
+    "DEFAULT_MAX_IDLE_EVENTS",
     "Mode",
+    "OpenAIOptions",
     "acreate_structured",
     "astream_structured",
     "create_structured",
@@ -446,6 +514,7 @@ _TYPE_CHECKING_NAMES = (
     ("openai", "AsyncOpenAI"),
     ("openai", "OpenAI"),
     ("openai.types.chat", "ChatCompletionMessageParam"),
+    ("typing_extensions", "Unpack"),
 )
 
 
@@ -458,8 +527,6 @@ def stream_module(package: PackageSpec) -> StreamModule:
     names = {
         name: namespace.import_name("schemastream.runtime", name) for name in sorted(runtime_names)
     }
-    if openai:
-        names["Any"] = namespace.import_name("typing", "Any")
     names["TYPE_CHECKING"] = namespace.import_name("typing", "TYPE_CHECKING")
     names["Iterable"] = namespace.import_name("collections.abc", "Iterable")
     names["AsyncIterable"] = namespace.import_name("collections.abc", "AsyncIterable")
@@ -467,10 +534,11 @@ def stream_module(package: PackageSpec) -> StreamModule:
         names[name] = namespace.import_name(module, name)
     if package.streams:
         names["partial"] = namespace.import_name(".", "partial")
+    origins = {model.name: model.origin for model in package.models}
     helpers = tuple(
         StreamHelper(
             target,
-            full=namespace.import_name(".models", target.model),
+            full=_import_full(namespace, target.model, origins.get(target.model)),
             partial=namespace.import_name(".partial", f"Partial{target.model}"),
             partial_attribute=f"Partial{target.model}",
         )
@@ -493,6 +561,13 @@ def stream_module(package: PackageSpec) -> StreamModule:
     )
 
 
+def _import_full(namespace: Namespace, model: str, origin: ImportPath | None) -> str:
+    """The local name of a full model: from ``models.py``, or the user's class by its path."""
+    if origin is None:
+        return namespace.import_name(".models", model)
+    return namespace.import_name(origin.module, origin.name)
+
+
 def _stream_names(package: PackageSpec) -> list[str]:
     return [name for target in package.streams for name in (target.spec_name, *target.helper_names)]
 
@@ -504,7 +579,10 @@ def init_module(package: PackageSpec, *, title: str) -> InitModule:
     """Every public name once: models first, then partials, then stream helpers."""
     exports: dict[str, str] = {}
     for model in package.models:
-        exports.setdefault(model.name, "models")
+        if package.models_source is not None:
+            exports.setdefault(model.name, "models")
+        elif model.origin is not None:  # the user's classes, re-exported from their modules
+            exports.setdefault(model.origin.name, model.origin.module)
     for model in package.models:
         if model.kind != "enum":
             exports.setdefault(model.partial_name, "partial")
@@ -514,4 +592,5 @@ def init_module(package: PackageSpec, *, title: str) -> InitModule:
         header=package.header,
         title=title,
         exports=tuple(ExportView(name, module) for name, module in sorted(exports.items())),
+        submodules=("partial", "stream") if package.models_source is None else _SUBMODULES,
     )

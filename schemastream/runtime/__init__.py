@@ -5,6 +5,7 @@ build-time dependencies are never imported from here.
 """
 
 from ._client import (
+    DEFAULT_MAX_IDLE_EVENTS,
     Mode,
     acreate_structured,
     astream_structured,
@@ -21,9 +22,13 @@ from ._errors import (
     MalformedChunkError,
     RefusalError,
     SchemaStreamError,
+    Snapshot,
     StreamError,
     StreamInterruptedError,
+    StreamLimitError,
+    UnexpectedToolCallError,
 )
+from ._options import OpenAIOptions
 from ._parser import (
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_SIZE,
@@ -32,6 +37,7 @@ from ._parser import (
     parse_partial,
 )
 from ._partial_model import PartialModel
+from ._patches import PatchOperation
 from ._stream import (
     AsyncPartialStream,
     AsyncTextSource,
@@ -41,9 +47,11 @@ from ._stream import (
     aparse_structured,
     parse_structured,
 )
+from ._views import SnapshotDict, SnapshotList
 
 __all__ = [
     "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_IDLE_EVENTS",
     "DEFAULT_MAX_SIZE",
     "AsyncPartialStream",
     "AsyncTextSource",
@@ -55,15 +63,22 @@ __all__ = [
     "LimitExceededError",
     "MalformedChunkError",
     "Mode",
+    "OpenAIOptions",
     "PartialModel",
     "PartialStream",
+    "PatchOperation",
     "RefusalError",
     "SchemaStreamError",
+    "Snapshot",
+    "SnapshotDict",
+    "SnapshotList",
     "SnapshotParser",
     "StreamError",
     "StreamInterruptedError",
+    "StreamLimitError",
     "StreamSpec",
     "TextSource",
+    "UnexpectedToolCallError",
     "acreate_structured",
     "aparse_partial",
     "aparse_structured",

@@ -9,7 +9,9 @@
         ├── LengthLimitError        finish_reason "length" / Responses "incomplete"
         ├── ContentFilterError      finish_reason "content_filter"
         ├── RefusalError            the model refused: .refusal
-        ├── MalformedChunkError     a server event that is not what the protocol says: .chunk
+        ├── MalformedChunkError     a server answer that is not what the protocol says: .chunk
+        ├── UnexpectedToolCallError the model called another tool, or the forced one twice: .tool
+        ├── StreamLimitError        past a limit of the client loop (total_timeout...): .limit
         └── FinalValidationError    the complete JSON failed the full model: .errors
 
 Errors from the openai SDK itself (HTTP status, timeouts, auth) are not wrapped: they
@@ -19,7 +21,14 @@ failure never loses data: ``err.text`` and ``err.snapshot``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Union
+
+from pydantic_core import ErrorDetails
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from pydantic import BaseModel
 
 __all__ = [
     "ContentFilterError",
@@ -31,9 +40,18 @@ __all__ = [
     "MalformedChunkError",
     "RefusalError",
     "SchemaStreamError",
+    "Snapshot",
     "StreamError",
     "StreamInterruptedError",
+    "StreamLimitError",
+    "UnexpectedToolCallError",
 ]
+
+JSONValue: TypeAlias = dict[str, "JSONValue"] | list["JSONValue"] | str | int | float | bool | None
+Snapshot: TypeAlias = Union["BaseModel", JSONValue]
+"""What ``err.snapshot`` holds: the last ``Partial<Name>`` snapshot of a model stream (a
+pydantic model: narrow it with ``isinstance``), the plain JSON value of ``parse_partial``,
+or ``None`` when nothing was visible yet."""
 
 
 class SchemaStreamError(Exception):
@@ -47,7 +65,7 @@ class StreamError(SchemaStreamError):
     yielded (``None`` when there was none), so nothing received is lost.
     """
 
-    def __init__(self, message: str, *, text: str = "", snapshot: Any = None) -> None:
+    def __init__(self, message: str, *, text: str = "", snapshot: Snapshot = None) -> None:
         super().__init__(message)
         self.message = message
         self.text = text
@@ -76,7 +94,7 @@ class JSONParseError(StreamError):
 
     _what = "invalid JSON"
 
-    def __init__(self, reason: str, *, text: str, offset: int, snapshot: Any = None) -> None:
+    def __init__(self, reason: str, *, text: str, offset: int, snapshot: Snapshot = None) -> None:
         self.reason = reason
         self.offset = offset
         self.line, self.column = _position(text, offset)
@@ -100,7 +118,7 @@ class LimitExceededError(JSONParseError):
         *,
         text: str,
         offset: int,
-        snapshot: Any = None,
+        snapshot: Snapshot = None,
         hint: str | None = None,
     ) -> None:
         self.limit = limit
@@ -128,15 +146,21 @@ class ContentFilterError(StreamError):
 class RefusalError(StreamError):
     """The model refused to answer; ``refusal`` is its message."""
 
-    def __init__(self, refusal: str, *, text: str = "", snapshot: Any = None) -> None:
+    def __init__(self, refusal: str, *, text: str = "", snapshot: Snapshot = None) -> None:
         self.refusal = refusal
         super().__init__(f"the model refused: {refusal}", text=text, snapshot=snapshot)
 
 
 class MalformedChunkError(StreamError):
-    """A server event did not have the shape the protocol promises; ``chunk`` is its raw text."""
+    """The server's answer did not have the shape the protocol promises.
 
-    def __init__(self, message: str, *, chunk: str, text: str = "", snapshot: Any = None) -> None:
+    ``chunk`` is what was received: the event's raw text, or the whole body when a
+    streaming request got a JSON or HTML document instead of an event stream.
+    """
+
+    def __init__(
+        self, message: str, *, chunk: str, text: str = "", snapshot: Snapshot = None
+    ) -> None:
         self.chunk = chunk
         super().__init__(f"{message}: {chunk[:200]!r}", text=text, snapshot=snapshot)
 
@@ -147,13 +171,42 @@ class FinalValidationError(StreamError):
     ``errors`` is pydantic's list of errors; the ``ValidationError`` is the ``__cause__``.
     """
 
-    def __init__(self, model: str, errors: list[Any], *, text: str, snapshot: Any = None) -> None:
+    def __init__(
+        self, model: str, errors: list[ErrorDetails], *, text: str, snapshot: Snapshot = None
+    ) -> None:
         self.model = model
         self.errors = errors
         lines = [
-            f"  {'.'.join(str(p) for p in e.get('loc', ())) or '<root>'}: {e.get('msg', '')}"
-            for e in errors[:10]
+            f"  {'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}" for e in errors[:10]
         ]
         more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
         message = f"the complete JSON is not a valid {model}:\n" + "\n".join(lines) + more
         super().__init__(message, text=text, snapshot=snapshot)
+
+
+class UnexpectedToolCallError(StreamError):
+    """In ``tools`` mode, a tool call other than the one forced call the answer must be.
+
+    ``tool`` is the function the model called (``None`` when the server did not name it)
+    and ``index`` its place among the calls: another function, or the forced one a
+    second time (several answers where one was asked for; never silently dropped).
+    """
+
+    def __init__(self, message: str, *, tool: str | None, index: int) -> None:
+        self.tool = tool
+        self.index = index
+        super().__init__(message)
+
+
+class StreamLimitError(StreamError):
+    """The stream went past a limit of the client loop; ``limit`` names it, ``value`` is its value.
+
+    ``"total_timeout"``: the whole answer took longer than that many seconds.
+    ``"max_idle_events"``: that many events (or comments) in a row carried no answer text.
+    ``"max_event_size"``: one server-sent event line or event was larger than that many bytes.
+    """
+
+    def __init__(self, limit: str, value: float, message: str) -> None:
+        self.limit = limit
+        self.value = value
+        super().__init__(message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -16,13 +17,14 @@ from pydantic_core import from_json
 
 from ._errors import (
     ContentFilterError,
-    FinalValidationError,
     LengthLimitError,
     MalformedChunkError,
     RefusalError,
     StreamError,
     StreamInterruptedError,
+    UnexpectedToolCallError,
 )
+from ._options import check_options
 
 if TYPE_CHECKING:
     from openai.types import CompletionUsage
@@ -40,6 +42,7 @@ __all__ = [
     "build_request",
     "delta_reader",
     "follow_up",
+    "forced_function",
     "read_body",
 ]
 
@@ -90,14 +93,13 @@ def build_request(
     messages: list[Any],
     model: str,
     stream: bool,
-    extra: dict[str, Any],
+    extra: Mapping[str, object],
 ) -> dict[str, Any]:
     """Keyword arguments for ``chat.completions.create`` or ``responses.create``.
 
     ``extra`` (the caller's pass-through arguments) wins over ours, except ``stream``.
     """
-    if "stream" in extra:
-        raise TypeError("stream is chosen by the helper: call stream_* or create_*, not stream=")
+    check_options(mode, extra)
     name = schema_name(spec)
     strict = spec.strict_schema
     schema_format: dict[str, Any] = {
@@ -137,11 +139,23 @@ def build_request(
     return params
 
 
+def forced_function(params: dict[str, Any]) -> str | None:
+    """The function a ``tools`` request forces (``None`` when the caller's ``tool_choice``
+    names none): a call of any other is an ``UnexpectedToolCallError``."""
+    choice = params.get("tool_choice")
+    if isinstance(choice, dict):
+        function = choice.get("function")
+        if isinstance(function, dict) and isinstance(function.get("name"), str):
+            name: str = function["name"]
+            return name
+    return None
+
+
 def follow_up(
     mode: Mode,
     messages: list[Any],
     text: str,
-    error: FinalValidationError,
+    error: StreamError,
     tool_call_id: str | None,
     tool_name: str,
 ) -> list[Any]:
@@ -182,6 +196,12 @@ def _bad_shape(data: bytes, protocol: str) -> MalformedChunkError:
     return MalformedChunkError(f"a stream event is not a {protocol} event", chunk=_shown(data))
 
 
+def _not_text(what: str, value: object, data: bytes | str) -> MalformedChunkError:
+    return MalformedChunkError(
+        f"{what} is a JSON {type(value).__name__}, not a string", chunk=_shown(data)
+    )
+
+
 def _length(detail: str) -> LengthLimitError:
     return LengthLimitError(
         f"the model stopped at its token limit ({detail}) before the JSON was complete; "
@@ -199,16 +219,46 @@ def _cut(expected: str) -> StreamInterruptedError:
     )
 
 
+def _unexpected_call(index: int, name: object, forced: str | None) -> UnexpectedToolCallError:
+    tool = name if isinstance(name, str) else None
+    if index == 0:
+        what = f"the model called {tool!r} instead of the forced {forced!r}"
+    elif tool is None or tool == forced:
+        what = (
+            f"the model called the tool a second time (call {index}): one answer was "
+            "asked for, and a second one is not dropped silently"
+        )
+    else:
+        what = f"the model called {tool!r} (call {index}) besides the forced {forced!r}"
+    return UnexpectedToolCallError(what, tool=tool, index=index)
+
+
 class ChatDeltas:
-    """Text deltas of ``chat.completion.chunk`` events (tool-call arguments or content)."""
+    """Text deltas of ``chat.completion.chunk`` events (tool-call arguments or content).
 
-    __slots__ = ("_done", "_finish", "_refusal", "_tool", "tool_call_id", "usage")
+    In ``tools`` mode the text is the arguments of tool call 0, routed by ``index`` and
+    checked to call ``function`` (when known): any other call is an
+    ``UnexpectedToolCallError``, raised once the deltas before it have been read.
+    """
 
-    def __init__(self, *, tool: bool) -> None:
+    __slots__ = (
+        "_done",
+        "_finish",
+        "_function",
+        "_pending",
+        "_refusal",
+        "_tool",
+        "tool_call_id",
+        "usage",
+    )
+
+    def __init__(self, *, tool: bool, function: str | None = None) -> None:
         self._tool = tool
+        self._function = function
         self._finish: str | None = None
         self._done = False
         self._refusal: list[str] = []
+        self._pending: UnexpectedToolCallError | None = None
         self.tool_call_id: str | None = None
         self.usage: CompletionUsage | None = None
 
@@ -221,7 +271,7 @@ class ChatDeltas:
         except ValueError:
             raise _not_json(data) from None
         try:
-            if event == "error" or "error" in chunk:
+            if event == "error" or ("error" in chunk and chunk["error"] is not None):
                 raise _server_error(data)
             usage = chunk.get("usage")
             if usage:
@@ -236,14 +286,27 @@ class ChatDeltas:
                         calls = delta.get("tool_calls")
                         if calls:
                             call = calls[0]
-                            if call.get("index", 0) == 0:
-                                if call.get("id"):
-                                    self.tool_call_id = call["id"]
-                                text = (call.get("function") or {}).get("arguments")
+                            function = call.get("function")
+                            if (
+                                len(calls) > 1
+                                or call.get("index")
+                                or call.get("id")
+                                or not function
+                                or "name" in function
+                            ):
+                                text = self._arguments(calls, data)
+                            else:  # the usual delta: more arguments of call 0
+                                text = function.get("arguments")
+                                if text.__class__ is not str and text is not None:
+                                    raise _not_text("tool call arguments", text, data)
                     else:
                         text = delta.get("content")
+                        if text.__class__ is not str and text is not None:
+                            raise _not_text("delta.content", text, data)
                     refusal = delta.get("refusal")
                     if refusal:
+                        if refusal.__class__ is not str:
+                            raise _not_text("delta.refusal", refusal, data)
                         self._refusal.append(refusal)
                 finish = choice.get("finish_reason")
                 if finish:
@@ -252,7 +315,33 @@ class ChatDeltas:
         except _SHAPE_ERRORS:
             raise _bad_shape(data, "chat.completion.chunk") from None
 
+    def _arguments(self, calls: list[Any], data: bytes) -> str | None:
+        """Call 0's arguments in this delta; any other call is kept to raise after them."""
+        if self._pending is not None:
+            raise self._pending
+        text: str | None = None
+        for call in calls:
+            index = call.get("index") or 0
+            function = call.get("function") or {}
+            name = function.get("name")
+            if index != 0:
+                self._pending = _unexpected_call(index, name, self._function)
+                continue
+            if name is not None and self._function is not None and name != self._function:
+                raise _unexpected_call(0, name, self._function)
+            call_id = call.get("id")
+            if call_id:
+                self.tool_call_id = str(call_id)
+            arguments = function.get("arguments")
+            if arguments is not None:
+                if arguments.__class__ is not str:
+                    raise _not_text("tool call arguments", arguments, data)
+                text = arguments if text is None else text + arguments
+        return text
+
     def finish(self) -> None:
+        if self._pending is not None:
+            raise self._pending
         if self._refusal:
             raise RefusalError("".join(self._refusal))
         if self._finish == "length":
@@ -283,19 +372,28 @@ class ResponsesDeltas:
         try:
             kind = item.get("type") or event
             if kind == "response.output_text.delta":
-                delta: str = item["delta"]
-                return delta
+                delta = item["delta"]
+                if delta.__class__ is not str:
+                    raise _not_text("the output_text delta", delta, data)
+                text: str = delta
+                return text
             if kind == "response.refusal.delta":
-                self._refusal.append(item["delta"])
+                refusal = item["delta"]
+                if refusal.__class__ is not str:
+                    raise _not_text("the refusal delta", refusal, data)
+                self._refusal.append(refusal)
             elif kind == "response.refusal.done":
-                self._refusal = [item.get("refusal") or "".join(self._refusal)]
+                done = item.get("refusal")
+                if done is not None and done.__class__ is not str:
+                    raise _not_text("the refusal", done, data)
+                self._refusal = [done or "".join(self._refusal)]
             elif kind == "response.completed":
                 self._completed = True
                 self.usage = _responses_usage(item["response"].get("usage"))
             elif kind == "response.incomplete":
                 response = item["response"]
                 details = response.get("incomplete_details") or {}
-                self._incomplete = details.get("reason") or "unknown"
+                self._incomplete = str(details.get("reason") or "unknown")
                 self.usage = _responses_usage(response.get("usage"))
             elif kind in ("error", "response.failed"):
                 raise _server_error(data)
@@ -328,11 +426,11 @@ def _responses_usage(usage: dict[str, Any] | None) -> ResponseUsage | None:
     return ResponseUsage.model_construct(**usage) if usage else None
 
 
-def delta_reader(mode: Mode) -> ChatDeltas | ResponsesDeltas:
-    """A fresh reader for one streamed attempt in ``mode``."""
+def delta_reader(mode: Mode, function: str | None = None) -> ChatDeltas | ResponsesDeltas:
+    """A fresh reader for one streamed attempt in ``mode`` (``tools``: forcing ``function``)."""
     if mode == "responses":
         return ResponsesDeltas()
-    return ChatDeltas(tool=mode == "tools")
+    return ChatDeltas(tool=mode == "tools", function=function)
 
 
 if TYPE_CHECKING:
@@ -350,7 +448,7 @@ class Body:
     error: StreamError | None = None
 
 
-def read_body(mode: Mode, raw: bytes) -> Body:
+def read_body(mode: Mode, raw: bytes, function: str | None = None) -> Body:
     """Read a non-streamed ``chat.completion`` or ``response`` body."""
     try:
         data = json.loads(raw)
@@ -358,14 +456,14 @@ def read_body(mode: Mode, raw: bytes) -> Body:
         raise MalformedChunkError("the response body is not JSON", chunk=_shown(raw)) from None
     try:
         if mode == "responses":
-            return _read_response(data)
-        return _read_completion(data, tool=mode == "tools")
+            return _read_response(data, raw)
+        return _read_completion(data, raw, tool=mode == "tools", function=function)
     except _SHAPE_ERRORS:
         kind = "Responses API response" if mode == "responses" else "chat.completion"
         raise MalformedChunkError(f"the body is not a {kind}", chunk=_shown(raw)) from None
 
 
-def _read_completion(data: dict[str, Any], *, tool: bool) -> Body:
+def _read_completion(data: dict[str, Any], raw: bytes, *, tool: bool, function: str | None) -> Body:
     choice = data["choices"][0]
     message = choice["message"]
     usage = data.get("usage")
@@ -373,13 +471,27 @@ def _read_completion(data: dict[str, Any], *, tool: bool) -> Body:
     if tool:
         calls = message.get("tool_calls") or ()
         if calls:
-            body.text = calls[0]["function"]["arguments"] or ""
-            body.tool_call_id = calls[0].get("id")
+            call = calls[0]
+            name = call["function"].get("name")
+            if function is not None and name is not None and name != function:
+                raise _unexpected_call(0, name, function)
+            arguments = call["function"]["arguments"]
+            if arguments is not None and arguments.__class__ is not str:
+                raise _not_text("the tool call's arguments", arguments, raw)
+            body.text = arguments or ""
+            body.tool_call_id = call.get("id")
+            if len(calls) > 1:
+                body.error = _unexpected_call(1, calls[1]["function"].get("name"), function)
+                return body
     else:
-        body.text = message.get("content") or ""
+        content = message.get("content")
+        if content is not None and content.__class__ is not str:
+            raise _not_text("message.content", content, raw)
+        body.text = content or ""
     finish = choice.get("finish_reason")
-    if message.get("refusal"):
-        body.error = RefusalError(message["refusal"])
+    refusal = message.get("refusal")
+    if refusal:
+        body.error = RefusalError(str(refusal))
     elif finish == "length":
         body.error = _length("finish_reason 'length'")
     elif finish == "content_filter":
@@ -387,7 +499,7 @@ def _read_completion(data: dict[str, Any], *, tool: bool) -> Body:
     return body
 
 
-def _read_response(data: dict[str, Any]) -> Body:
+def _read_response(data: dict[str, Any], raw: bytes) -> Body:
     body = Body("", usage=_responses_usage(data.get("usage")))
     refusals: list[str] = []
     for item in data.get("output") or ():
@@ -395,9 +507,12 @@ def _read_response(data: dict[str, Any]) -> Body:
             continue
         for part in item.get("content") or ():
             if part.get("type") == "output_text":
-                body.text += part["text"]
+                text = part["text"]
+                if text.__class__ is not str:
+                    raise _not_text("an output_text part", text, raw)
+                body.text += text
             elif part.get("type") == "refusal":
-                refusals.append(part["refusal"])
+                refusals.append(str(part["refusal"]))
     details = data.get("incomplete_details") or {}
     if refusals:
         body.error = RefusalError("".join(refusals))
@@ -408,5 +523,5 @@ def _read_response(data: dict[str, Any]) -> Body:
         else:
             body.error = _length(f"Responses status 'incomplete', reason {reason!r}")
     elif data.get("status") == "failed":
-        raise MalformedChunkError("the server reported a failed response", chunk=json.dumps(data))
+        raise MalformedChunkError("the server reported a failed response", chunk=_shown(raw))
     return body

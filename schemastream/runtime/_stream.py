@@ -10,15 +10,36 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
-from ._errors import FinalValidationError, StreamError
+from ._elements import ElementPath, ElementReader
+from ._errors import (
+    FinalValidationError,
+    IncompleteJSONError,
+    JSONParseError,
+    LimitExceededError,
+    StreamError,
+)
 from ._parser import SnapshotParser
+from ._patches import PatchOperation, PatchWriter
+
+if TYPE_CHECKING:
+    from openai.types import CompletionUsage
+    from openai.types.responses import ResponseUsage
 
 __all__ = [
     "AsyncPartialStream",
@@ -32,6 +53,7 @@ __all__ = [
 
 P = TypeVar("P", bound=BaseModel)
 F = TypeVar("F", bound=BaseModel)
+T = TypeVar("T")
 
 
 class StreamSpec(Generic[P, F]):
@@ -127,23 +149,55 @@ class TextSource(Protocol):
     def close(self) -> None: ...
 
     @property
-    def usage(self) -> Any: ...
+    def usage(self) -> CompletionUsage | ResponseUsage | None: ...
 
 
 @runtime_checkable
 class AsyncTextSource(Protocol):
-    """The async twin of ``TextSource``."""
+    """The async twin of ``TextSource``.
+
+    A source may also define ``async def start()``, which the stream awaits first (on
+    ``await stream``, ``async with stream`` or the first iteration): the client loop
+    sends its request there, so ``async with astream_x(...)`` needs no ``await``.
+    """
 
     def __aiter__(self) -> AsyncIterator[str]: ...
 
     async def aclose(self) -> None: ...
 
     @property
-    def usage(self) -> Any: ...
+    def usage(self) -> CompletionUsage | ResponseUsage | None: ...
 
 
-Retry = Callable[[str, FinalValidationError], Iterable[str]]
-AsyncRetry = Callable[[str, FinalValidationError], Any]
+Retry = Callable[[str, StreamError], Iterable[str]]
+"""Called with the text and the error of an attempt that may be re-asked; the next source."""
+AsyncRetry = Callable[[str, StreamError], Awaitable[AsyncIterable[str]]]
+
+
+def _retryable(error: StreamError) -> bool:
+    """Whether asking again may fix it: the answer itself was wrong (not a limit, a cut...).
+
+    An ``IncompleteJSONError`` here comes from a normal finish: the bad endings (length,
+    refusal, filter, cut) are their own errors, raised before.
+    """
+    if isinstance(error, JSONParseError):
+        return not isinstance(error, LimitExceededError)
+    return isinstance(error, (FinalValidationError, IncompleteJSONError))
+
+
+def _not_text(chunk: object) -> None:
+    """Refuse a chunk that is not text, naming what it is (a str subclass is text)."""
+    if not isinstance(chunk, str):
+        hint = " (decode bytes first)" if isinstance(chunk, (bytes, bytearray, int)) else ""
+        raise TypeError(
+            f"a text source must yield str chunks, not {type(chunk).__name__}: {chunk!r:.80}{hint}"
+        )
+
+
+async def _started(source: object) -> None:
+    start = getattr(source, "start", None)
+    if start is not None:
+        await start()
 
 
 class _StreamCore(Generic[P, F]):
@@ -168,12 +222,15 @@ class _StreamCore(Generic[P, F]):
         if max_size is not None:
             self._limits["max_size"] = max_size
         self._parser = SnapshotParser(partial, **self._limits)
+        # What elements() and patches() ask of every attempt's parser.
+        self._readers: list[ElementReader[Any]] = []
+        self._record = False
         self._final: F | None = None
         self._error: StreamError | None = None
         self._finished = False
         self._closed = False
         self.attempts = 1
-        self.usage: Any = None
+        self.usage: CompletionUsage | ResponseUsage | None = None
 
     @property
     def text(self) -> str:
@@ -191,13 +248,6 @@ class _StreamCore(Generic[P, F]):
         """Whether the whole JSON value has been received."""
         return self._parser.complete
 
-    def _feed(self, chunk: str) -> bool:
-        try:
-            return self._parser.feed(chunk)
-        except StreamError as exc:
-            self._fill(exc)
-            raise
-
     def _fill(self, exc: StreamError) -> StreamError:
         if not exc.text:
             exc.text = self._parser.text
@@ -208,13 +258,14 @@ class _StreamCore(Generic[P, F]):
         self._finished = True
         return exc
 
-    def _validate(self) -> F | FinalValidationError:
-        """Validate the whole text once; return the model, or the error to retry or raise."""
-        try:
-            self._parser.finish()
-        except StreamError as exc:
-            self._fill(exc)
-            raise
+    def _end_of_attempt(self, source: object) -> None:
+        """After a source ran out: check the JSON is complete, validate it once.
+
+        Raises ``IncompleteJSONError`` or ``FinalValidationError`` (the ``ValidationError``
+        as its cause); the caller decides whether to ask again.
+        """
+        self.usage = getattr(source, "usage", None)
+        self._parser.finish()
         try:
             model = self._full.model_validate_json(self._parser.json_text)
         except ValidationError as exc:
@@ -224,29 +275,56 @@ class _StreamCore(Generic[P, F]):
                 text=self._parser.text,
                 snapshot=self._parser.value,
             )
-            error.__cause__ = exc
-            error.attempts = self.attempts
-            return error
+            raise error from exc
         self._final = model
         self._finished = True
-        return model
 
-    def _end_of_attempt(self, source: object, can_retry: bool) -> FinalValidationError | None:
-        """After a source ran out: None when the model is valid, else the failure to retry.
-
-        Raises the failure when no retry is left.
-        """
-        self.usage = getattr(source, "usage", None)
-        outcome = self._validate()
-        if not isinstance(outcome, FinalValidationError):
-            return None
-        if not can_retry or self.attempts > self._max_retries:
-            raise self._fill(outcome) from outcome.__cause__
-        return outcome
+    def _failed(self, error: StreamError, source: object, can_retry: bool) -> StreamError:
+        """The attempt failed: return the error to ask again with, or raise it."""
+        if self.usage is None:
+            self.usage = getattr(source, "usage", None)
+        if can_retry and self.attempts <= self._max_retries and _retryable(error):
+            return error
+        raise self._fill(error)
 
     def _restart(self) -> None:
         self.attempts += 1
+        self.usage = None
         self._parser = SnapshotParser(self._partial, **self._limits)
+        self._parser.changes.record = self._record
+        for reader in self._readers:
+            reader.watch(self._parser.changes)
+
+    # --- change streams: elements() and patches() ---------------------------------------
+
+    def _element_reader(
+        self, select: Callable[[F], Sequence[T]], started: bool
+    ) -> ElementReader[T]:
+        path: ElementPath[T] = ElementPath.of(self._full, select)
+        if started:
+            raise RuntimeError("call elements() before reading the stream: items already read")
+        reader = ElementReader(path, self._parser.changes)
+        self._readers.append(reader)
+        return reader
+
+    def _completed_items(self, reader: ElementReader[T]) -> Iterator[T]:
+        """The items the last feed completed, validated (retried attempts yield theirs too)."""
+        parser = self._parser
+        for item in reader.ready():
+            text = parser.text_between(item.start, item.end)
+            try:
+                yield reader.validate(item, text)
+            except FinalValidationError as exc:
+                exc.text = parser.text  # joined only now: per item, it would be quadratic
+                exc.snapshot = parser.value
+                exc.attempts = self.attempts
+                raise
+
+    def _patch_writer(self, standard: bool, started: bool) -> PatchWriter:
+        if started:
+            raise RuntimeError("call patches() before reading the stream: changes already read")
+        self._record = self._parser.changes.record = True
+        return PatchWriter(standard=standard)
 
     def _require_final(self) -> F:
         if self._error is not None:
@@ -306,29 +384,68 @@ class PartialStream(_StreamCore[P, F]):
         self._source = source
         self._retry = retry
         self._snapshots: Iterator[P] | None = None
+        self._steps: Iterator[P] | None = None
 
     def __iter__(self) -> Iterator[P]:
         # One iterator per stream: a loop left early can be resumed, e.g. by ``final``.
         if self._snapshots is None:
-            self._snapshots = self._run()
+            self._snapshots = (s for s in self._shared_run() if self._parser.changes.changed)
         return self._snapshots
+
+    def elements(self, select: Callable[[F], Sequence[T]]) -> Iterator[T]:
+        """Each item of the list ``select`` names, validated as the full item type, as it completes.
+
+        ``select`` is a chain of attributes of the full model (``lambda m: m.users``,
+        ``lambda m: m.agenda.items``), recorded once. An item that fails validation raises
+        ``FinalValidationError`` naming its index; ``final`` works after. Call it before
+        reading the stream.
+        """
+        reader = self._element_reader(select, started=self._steps is not None)
+        return self._elements(reader)
+
+    def _elements(self, reader: ElementReader[T]) -> Iterator[T]:
+        for _ in self._shared_run():
+            if self._parser.changes.items:
+                yield from self._completed_items(reader)
+
+    def patches(self, *, standard: bool = False) -> Iterator[list[PatchOperation]]:
+        """Per snapshot, the JSON Patch operations that turn the previous snapshot's JSON into it.
+
+        Applied in order to ``None``, they give each snapshot's
+        ``model_dump(mode="json", by_alias=True, exclude_unset=True)``. A growing string is
+        an ``append`` of its new text; ``standard=True`` sends RFC 6902 ``replace`` instead.
+        Call it before reading the stream.
+        """
+        writer = self._patch_writer(standard, started=self._steps is not None)
+        return (writer.operations(self._parser.changes.entries) for _ in self)
+
+    def _shared_run(self) -> Iterator[P]:
+        if self._steps is None:
+            self._steps = self._run()
+        return self._steps
 
     def _run(self) -> Iterator[P]:
         try:
             while True:
+                parser = self._parser
+                feed = parser.feed
                 try:
                     for chunk in self._source:
-                        if self._feed(chunk):
-                            yield self._parser.value
-                except StreamError as exc:
-                    self._fill(exc)
-                    raise
-                retry = self._retry
-                failure = self._end_of_attempt(self._source, retry is not None)
-                if failure is None or retry is None:
+                        if chunk.__class__ is not str:
+                            _not_text(chunk)
+                        # Also when an item of a list elements() watches completed unseen.
+                        if feed(chunk) or parser.changes.items:
+                            yield parser.value
+                    self._end_of_attempt(self._source)
                     return
+                except StreamError as exc:
+                    failure = self._failed(exc, self._source, self._retry is not None)
+                assert self._retry is not None
                 self._close_source()
-                self._source = retry(self._parser.text, failure)
+                try:
+                    self._source = self._retry(parser.text, failure)
+                except StreamError as exc:  # past the deadline before asking again
+                    raise self._fill(exc) from failure
                 self._restart()
         finally:
             self._close_source()
@@ -371,7 +488,12 @@ class PartialStream(_StreamCore[P, F]):
 
 
 class AsyncPartialStream(_StreamCore[P, F]):
-    """The async twin of ``PartialStream``: ``async for`` snapshots, then ``await get_final()``."""
+    """The async twin of ``PartialStream``: ``async for`` snapshots, then ``await get_final()``.
+
+    ``async with stream``, ``async for snap in stream`` and ``await stream`` (which
+    returns the stream) all work directly; a client stream sends its request at the
+    first of them, so HTTP errors raise there.
+    """
 
     def __init__(
         self,
@@ -396,28 +518,66 @@ class AsyncPartialStream(_StreamCore[P, F]):
         self._source = source
         self._retry = retry
         self._snapshots: AsyncIterator[P] | None = None
+        self._steps: AsyncIterator[P] | None = None
 
     def __aiter__(self) -> AsyncIterator[P]:
         if self._snapshots is None:
-            self._snapshots = self._run()
+            self._snapshots = self._changed_snapshots()
         return self._snapshots
+
+    async def _changed_snapshots(self) -> AsyncIterator[P]:
+        async for snapshot in self._shared_run():
+            if self._parser.changes.changed:
+                yield snapshot
+
+    def elements(self, select: Callable[[F], Sequence[T]]) -> AsyncIterator[T]:
+        """The async twin of ``PartialStream.elements``."""
+        reader = self._element_reader(select, started=self._steps is not None)
+        return self._elements(reader)
+
+    async def _elements(self, reader: ElementReader[T]) -> AsyncIterator[T]:
+        async for _ in self._shared_run():
+            if self._parser.changes.items:
+                for item in self._completed_items(reader):
+                    yield item
+
+    def patches(self, *, standard: bool = False) -> AsyncIterator[list[PatchOperation]]:
+        """The async twin of ``PartialStream.patches``."""
+        writer = self._patch_writer(standard, started=self._steps is not None)
+        return self._patches(writer)
+
+    async def _patches(self, writer: PatchWriter) -> AsyncIterator[list[PatchOperation]]:
+        async for _ in self:
+            yield writer.operations(self._parser.changes.entries)
+
+    def _shared_run(self) -> AsyncIterator[P]:
+        if self._steps is None:
+            self._steps = self._run()
+        return self._steps
 
     async def _run(self) -> AsyncIterator[P]:
         try:
+            await _started(self._source)
             while True:
+                parser = self._parser
+                feed = parser.feed
                 try:
                     async for chunk in self._source:
-                        if self._feed(chunk):
-                            yield self._parser.value
-                except StreamError as exc:
-                    self._fill(exc)
-                    raise
-                retry = self._retry
-                failure = self._end_of_attempt(self._source, retry is not None)
-                if failure is None or retry is None:
+                        if chunk.__class__ is not str:
+                            _not_text(chunk)
+                        # Also when an item of a list elements() watches completed unseen.
+                        if feed(chunk) or parser.changes.items:
+                            yield parser.value
+                    self._end_of_attempt(self._source)
                     return
+                except StreamError as exc:
+                    failure = self._failed(exc, self._source, self._retry is not None)
+                assert self._retry is not None
                 await self._close_source()
-                self._source = await retry(self._parser.text, failure)
+                try:
+                    self._source = await self._retry(parser.text, failure)
+                except StreamError as exc:
+                    raise self._fill(exc) from failure
                 self._restart()
         finally:
             await self._close_source()
@@ -446,8 +606,15 @@ class AsyncPartialStream(_StreamCore[P, F]):
         if aclose is not None:
             await aclose()
 
-    async def __aenter__(self) -> AsyncPartialStream[P, F]:
+    def __await__(self) -> Generator[Any, None, AsyncPartialStream[P, F]]:
+        return self._start().__await__()
+
+    async def _start(self) -> AsyncPartialStream[P, F]:
+        await _started(self._source)
         return self
+
+    async def __aenter__(self) -> AsyncPartialStream[P, F]:
+        return await self._start()
 
     async def __aexit__(
         self,

@@ -13,11 +13,16 @@ from typing import TYPE_CHECKING, Any
 from openai import OpenAI
 
 from ..runtime._errors import ContentFilterError, LengthLimitError, RefusalError
-from ..runtime._modes import Mode, build_request, check_mode, delta_reader
-from ..runtime._sse import SSETextSource
+from ..runtime._modes import Mode, build_request, check_mode, delta_reader, forced_function
+from ..runtime._sse import Limits, SSETextSource
 from ._reply import Finish, Recording, Reply
 
 if TYPE_CHECKING:
+    from openai.types import CompletionUsage
+    from openai.types.responses import ResponseUsage
+    from typing_extensions import Unpack
+
+    from ..runtime._options import OpenAIOptions
     from ..runtime._stream import StreamSpec
 
 __all__ = ["record"]
@@ -31,7 +36,7 @@ def record(
     messages: Iterable[Any],
     model: str,
     mode: Mode = "tools",
-    **kwargs: Any,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Recording:
     """Stream one answer from ``client`` and save it as a one-reply recording at ``path``.
 
@@ -47,7 +52,8 @@ def record(
     finish: Finish = "stop"
     refusal: str | None = None
     with resource.with_streaming_response.create(**params) as response:
-        source = SSETextSource(response.http_response, delta_reader(mode))
+        reader = delta_reader(mode, forced_function(params))
+        source = SSETextSource(response.http_response, reader, Limits())
         try:
             deltas.extend(source)
         except RefusalError as exc:
@@ -63,7 +69,7 @@ def record(
     return recording
 
 
-def _chat_usage(usage: Any) -> dict[str, int] | None:
+def _chat_usage(usage: CompletionUsage | ResponseUsage | None) -> dict[str, int] | None:
     """Chat-style counts from a ``CompletionUsage`` or a Responses ``ResponseUsage``."""
     if usage is None:
         return None

@@ -15,24 +15,32 @@ def serve_command(
 ) -> int:
     """Serve ``replay`` on ``host:port`` until Ctrl-C; return the process exit code.
 
-    ``pace`` is the delay in seconds between streamed deltas.
+    ``pace`` is the delay in seconds between streamed deltas; ``port=0`` picks a free port,
+    which the banner shows. A bad file or a port that cannot be bound is one line on
+    stderr and exit code 2.
     """
     try:
         server = ReplayServer(Path(replay), host=host, port=port, pace=pace)
     except (OSError, ValueError) as exc:
         print(f"schemastream serve: cannot load {replay}: {exc}", file=sys.stderr)
         return 2
+    try:
+        server.bind()
+    except OSError as exc:
+        print(
+            f"schemastream serve: cannot serve on {host}:{port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 2
+    count = len(server.recording.replies) if server.recording else 0
     print(
-        f"Replaying {replay} ({len(server.recording.replies) if server.recording else 0} "
-        f"replies) at http://{host}:{port}/v1 — pace {pace}s per delta. Ctrl-C stops.\n"
-        f'Point a client at it: OpenAI(base_url="http://{host}:{port}/v1", api_key="replay")',
+        f"Replaying {replay} ({count} replies) at {server.base_url} — pace {pace}s per delta. "
+        f'Ctrl-C stops.\nPoint a client at it: OpenAI(base_url="{server.base_url}", '
+        'api_key="replay")',
         flush=True,
     )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         return 0
-    except OSError as exc:
-        print(f"schemastream serve: cannot serve on {host}:{port}: {exc}", file=sys.stderr)
-        return 1
     return 0

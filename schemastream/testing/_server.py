@@ -6,7 +6,6 @@ a queue of ``Reply`` objects, then from a recording, on a background thread; std
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
 import sys
@@ -15,15 +14,18 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ._pool import ConnectionPool
 from ._render import render_body, render_stream
 from ._reply import Recording, Reply
 
 __all__ = ["ReceivedRequest", "ReplayServer"]
+
+_MAX_BODY = 64 << 20  # a request body larger than this is refused (413)
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,15 @@ class ReceivedRequest:
     headers: dict[str, str]
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
+class _HTTPServer(HTTPServer):
+    """Accepts connections and hands them to the pool: no thread per connection."""
+
     replay: ReplayServer
+    pool: ConnectionPool
+    request_queue_size = 128  # socketserver's 5 drops bursts of connections (SYN retries)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.pool.add(_Handler(request, client_address, self))
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Quiet about a client hanging up or the server closing; loud about anything else."""
@@ -48,8 +55,17 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
+    """The requests of one connection, answered one at a time by the pool's workers."""
+
     protocol_version = "HTTP/1.1"
-    timeout = 30  # an idle keep-alive connection does not hold a thread for ever
+    timeout = 30  # a client that stops mid-request does not hold a worker for ever
+
+    def __init__(self, request: Any, client_address: Any, server: _HTTPServer) -> None:
+        # Not BaseRequestHandler's __init__, which would serve the connection to its end.
+        self.request = request
+        self.client_address = client_address
+        self.server = server
+        self.setup()
 
     @property
     def replay(self) -> ReplayServer:
@@ -57,21 +73,43 @@ class _Handler(BaseHTTPRequestHandler):
         replay: ReplayServer = server.replay
         return replay
 
-    def setup(self) -> None:
-        super().setup()
-        self.replay._opened(self.connection)
+    def serve_one(self) -> bool:
+        self.close_connection = True
+        self.handle_one_request()
+        return not self.close_connection
 
-    def finish(self) -> None:
+    def pending(self) -> bool:
+        self.connection.setblocking(False)
         try:
-            super().finish()
+            return bool(self.rfile.peek(1))  # type: ignore[attr-defined]
+        except OSError:
+            return False
         finally:
-            self.replay._closed(self.connection)
+            self.connection.settimeout(self.timeout)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and the demo print their own output."""
 
+    def _refuse(self, status: int, message: str, *, close: bool) -> None:
+        """A 4xx answer; ``close`` when the rest of the request cannot be read reliably."""
+        payload = {"error": {"message": message, "type": "invalid_request_error"}}
+        headers = {"Connection": "close"} if close else {}
+        self._send(status, "application/json", json.dumps(payload).encode(), headers)
+        if close:
+            self.close_connection = True
+
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        if self.headers.get("Transfer-Encoding"):
+            self._refuse(411, "send the body with a Content-Length", close=True)
+            return
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isdigit():  # negative, non-numeric, or several values
+            self._refuse(400, f"Content-Length {declared[:40]!r} is not a length", close=True)
+            return
+        length = int(declared)
+        if length > _MAX_BODY:
+            self._refuse(413, f"the body is over {_MAX_BODY} bytes", close=True)
+            return
         raw = self.rfile.read(length)
         path = self.path.split("?", 1)[0].rstrip("/")
         if path.endswith("/chat/completions"):
@@ -84,7 +122,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw or b"{}")
         except ValueError:
-            self._json(400, {"error": {"message": "the body is not JSON", "type": "bad_request"}})
+            body = None
+        if not isinstance(body, dict):
+            self._refuse(400, "the body is not a JSON object", close=False)
             return
         replay = self.replay
         serial, reply = replay._take(endpoint, body, self.path, dict(self.headers))
@@ -183,7 +223,9 @@ class ReplayServer:
 
     Each request takes the next queued ``Reply``; when the queue is empty, the next reply
     of the recording (cycling), else ``default``, else an HTTP 500. ``pace`` is the delay
-    in seconds between deltas for replies that set none.
+    in seconds between deltas for replies that set none. At most ``workers`` requests are
+    answered at once (the others wait their turn); an idle keep-alive connection holds no
+    thread, and is closed after ``idle_timeout`` seconds.
     """
 
     def __init__(
@@ -194,6 +236,8 @@ class ReplayServer:
         port: int = 0,
         pace: float = 0.0,
         default: Reply | None = None,
+        workers: int = 32,
+        idle_timeout: float = 30.0,
     ) -> None:
         if isinstance(recording, (str, Path)):
             recording = Recording.load(recording)
@@ -207,19 +251,21 @@ class ReplayServer:
         self.completed = 0
         self._host = host
         self._port = port
+        self._workers = workers
+        self._idle_timeout = idle_timeout
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._disconnect = threading.Event()
         self._serial = 0
         self._replayed = 0
-        self._connections: set[socket.socket] = set()
         self._server: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
+        """The bound port (the one picked when ``port=0``)."""
         if self._server is None:
-            raise RuntimeError("the server is not running: use it as a context manager")
+            raise RuntimeError("the server is not bound: use it as a context manager")
         return int(self._server.server_address[1])
 
     @property
@@ -236,11 +282,20 @@ class ReplayServer:
         """Whether a client hung up mid-stream within ``timeout`` seconds."""
         return self._disconnect.wait(timeout)
 
+    def bind(self) -> ReplayServer:
+        """Bind the listening socket now (``OSError`` when the port is taken); ``start`` and
+        ``serve_forever`` bind if this was not called."""
+        if self._server is None:
+            server = _HTTPServer((self._host, self._port), _Handler)
+            server.replay = self
+            server.pool = ConnectionPool(workers=self._workers, idle_timeout=self._idle_timeout)
+            self._server = server
+        return self
+
     def start(self) -> ReplayServer:
         """Bind and serve on a background thread (``port=0`` picks a free port)."""
-        server = _HTTPServer((self._host, self._port), _Handler)
-        server.replay = self
-        self._server = server
+        server = self.bind()._server
+        assert server is not None
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -252,32 +307,21 @@ class ReplayServer:
         server, self._server = self._server, None
         if server is None:
             return
-        server.shutdown()
-        server.server_close()
-        with self._lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            with self._lock:
-                if not self._connections:
-                    break
-            time.sleep(0.01)
         if self._thread is not None:
+            server.shutdown()
             self._thread.join(5)
+            self._thread = None
+        server.server_close()
+        server.pool.close()
 
     def serve_forever(self) -> None:
         """Serve on the calling thread until interrupted (for ``schemastream serve``)."""
-        server = _HTTPServer((self._host, self._port), _Handler)
-        server.replay = self
-        self._server = server
+        server = self.bind()._server
+        assert server is not None
         try:
             server.serve_forever(poll_interval=0.2)
         finally:
-            self._server = None
-            server.server_close()
+            self.close()
 
     def __enter__(self) -> ReplayServer:
         return self.start()
@@ -306,14 +350,6 @@ class ReplayServer:
                 self._replayed += 1
                 return serial, replies[(self._replayed - 1) % len(replies)]
             return serial, self.default
-
-    def _opened(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.add(connection)
-
-    def _closed(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.discard(connection)
 
     def _disconnected(self) -> None:
         with self._lock:

@@ -12,6 +12,7 @@ from schemastream.runtime import (
     MalformedChunkError,
     RefusalError,
     StreamInterruptedError,
+    UnexpectedToolCallError,
 )
 from schemastream.runtime._modes import ChatDeltas, ResponsesDeltas, read_body
 
@@ -42,18 +43,20 @@ def test_azure_prompt_filter_chunk_and_other_choices_are_skipped() -> None:
     assert text == '{"a": 1}'
 
 
-def test_tool_call_id_is_kept_and_later_calls_ignored() -> None:
-    reader = ChatDeltas(tool=True)
+def test_tool_call_id_is_kept_and_a_second_call_is_an_error_after_the_first_text() -> None:
+    reader = ChatDeltas(tool=True, function="T")
     call = {"index": 0, "id": "call_1", "type": "function", "function": {"name": "T"}}
-    text = feed(
-        reader,
+    second = {"index": 1, "id": "c2", "function": {"name": "T", "arguments": "{}"}}
+    deltas = [
         choice({"role": "assistant", "tool_calls": [{**call, "function": {"arguments": ""}}]}),
-        choice({"tool_calls": [{"index": 0, "function": {"arguments": '{"a": 1}'}}]}),
-        choice({"tool_calls": [{"index": 1, "id": "c2", "function": {"arguments": "{}"}}]}),
-        choice({}, "tool_calls"),
-        b"[DONE]",
-    )
-    assert text == '{"a": 1}' and reader.tool_call_id == "call_1"
+        choice({"tool_calls": [second, {"index": 0, "function": {"arguments": '{"a": 1}'}}]}),
+    ]
+    texts = [reader.read(None, json.dumps(delta).encode()) for delta in deltas]
+    assert texts == ["", '{"a": 1}']  # call 0's text, though listed after call 1
+    assert reader.tool_call_id == "call_1"
+    with pytest.raises(UnexpectedToolCallError, match="second time") as caught:
+        reader.finish()
+    assert (caught.value.tool, caught.value.index) == ("T", 1)
 
 
 def test_done_alone_vouches_for_the_end_and_finish_alone_too() -> None:

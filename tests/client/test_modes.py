@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -160,7 +161,33 @@ def test_stream_options_none_leaves_the_option_out(server: ReplayServer, client:
 
 def test_stream_argument_is_refused(client: OpenAI) -> None:
     with pytest.raises(TypeError, match="stream"):
-        stream_structured(TEAM_SPEC, client, messages=MESSAGES, model="m", stream=False)
+        stream_structured(TEAM_SPEC, client, messages=MESSAGES, model="m", stream=False)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("mode", "argument", "hint"),
+    [
+        ("responses", "max_tokens", "use max_output_tokens"),
+        ("tools", "max_output_tokens", "use max_completion_tokens"),
+        ("json_schema", "instructions", "responses.create arguments"),
+    ],
+)
+def test_an_argument_of_the_other_api_is_refused_at_the_call(
+    server: ReplayServer, client: OpenAI, mode: Mode, argument: str, hint: str
+) -> None:
+    kwargs: Any = {argument: 100}
+    with pytest.raises(TypeError, match=f"does not take {argument}.*{hint}"):
+        stream_structured(TEAM_SPEC, client, messages=MESSAGES, model="m", mode=mode, **kwargs)
+
+    async def at_the_async_call() -> None:
+        async with AsyncOpenAI(base_url=server.base_url, api_key="t") as aclient:
+            with pytest.raises(TypeError, match=argument):
+                astream_structured(
+                    TEAM_SPEC, aclient, messages=MESSAGES, model="m", mode=mode, **kwargs
+                )
+
+    asyncio.run(at_the_async_call())
+    assert server.requests == []
 
 
 def test_unknown_mode_is_refused(client: OpenAI) -> None:

@@ -1,4 +1,4 @@
-"""max_retries: a validation failure re-asks with the answer and its errors, streaming again."""
+"""max_retries: an answer that is not valid JSON, or not a valid model, is asked again."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from typing import Any
 import pytest
 from openai import AsyncOpenAI, OpenAI
 
-from schemastream.runtime import FinalValidationError
+from schemastream.runtime import (
+    ContentFilterError,
+    FinalValidationError,
+    IncompleteJSONError,
+    JSONParseError,
+    LengthLimitError,
+    LimitExceededError,
+    RefusalError,
+    StreamError,
+    StreamInterruptedError,
+)
 from schemastream.runtime._client import (
     acreate_structured,
     astream_structured,
@@ -102,3 +112,84 @@ async def test_async_create_retry(server: ReplayServer, aclient: AsyncOpenAI) ->
     server.enqueue(Reply.of(INVALID_JSON), Reply.of(TEAM_JSON))
     team = await acreate_structured(TEAM_SPEC, aclient, messages=MESSAGES, model="m", max_retries=1)
     assert team == TEAM
+
+
+MALFORMED = '{"title": "Platform", "members": [}'
+INCOMPLETE = TEAM_JSON[:40]
+
+
+def problem_of(server: ReplayServer, attempt: int) -> str:
+    """The error text the follow-up of ``attempt`` (1-based) sent back to the model."""
+    follow_up = conversation(server.requests[attempt].body)[-1]
+    content: str = follow_up["content"]
+    return content
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "responses"])
+@pytest.mark.parametrize(
+    ("answer", "error_type", "says"),
+    [
+        (MALFORMED, JSONParseError, "invalid JSON at line 1"),
+        (INCOMPLETE, IncompleteJSONError, "ended before"),
+    ],
+    ids=["invalid JSON", "incomplete JSON at a normal finish"],
+)
+def test_stream_re_asks_on_json_it_cannot_read(
+    server: ReplayServer,
+    client: OpenAI,
+    mode: Mode,
+    answer: str,
+    error_type: type[StreamError],
+    says: str,
+) -> None:
+    server.enqueue(Reply.of(answer), Reply.of(TEAM_JSON))
+    stream = stream_structured(
+        TEAM_SPEC, client, messages=MESSAGES, model="m", mode=mode, max_retries=1
+    )
+    with stream:
+        assert stream.final == TEAM
+    assert stream.attempts == 2
+    assert says in problem_of(server, 1)
+    server.enqueue(Reply.of(answer), Reply.of(answer))
+    with pytest.raises(error_type) as caught:
+        create_structured(TEAM_SPEC, client, messages=MESSAGES, model="m", mode=mode, max_retries=1)
+    assert caught.value.attempts == 2
+    assert says in problem_of(server, 3)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("answer", [MALFORMED, INCOMPLETE], ids=["invalid", "incomplete"])
+async def test_async_re_asks_on_json_it_cannot_read(
+    server: ReplayServer, aclient: AsyncOpenAI, answer: str
+) -> None:
+    server.enqueue(Reply.of(answer), Reply.of(TEAM_JSON), Reply.of(answer), Reply.of(TEAM_JSON))
+    async with astream_structured(
+        TEAM_SPEC, aclient, messages=MESSAGES, model="m", max_retries=1
+    ) as stream:
+        assert await stream.get_final() == TEAM
+    assert stream.attempts == 2
+    team = await acreate_structured(TEAM_SPEC, aclient, messages=MESSAGES, model="m", max_retries=1)
+    assert team == TEAM
+    assert len(server.requests) == 4
+
+
+@pytest.mark.parametrize(
+    ("reply", "error_type"),
+    [
+        (Reply.of(INCOMPLETE, finish="length"), LengthLimitError),
+        (Reply.of(INCOMPLETE, finish="content_filter"), ContentFilterError),
+        (Reply(refusal="No."), RefusalError),
+        (Reply.of(TEAM_JSON, cut_after=5), StreamInterruptedError),
+        (Reply.of(TEAM_JSON, cut_after=5, cut="clean"), StreamInterruptedError),
+        (Reply.of('{"title": ' + "[" * 5000, 500), LimitExceededError),
+    ],
+    ids=["length", "content filter", "refusal", "abrupt cut", "clean cut", "a limit"],
+)
+def test_no_re_ask_when_asking_again_cannot_help(
+    server: ReplayServer, client: OpenAI, reply: Reply, error_type: type[StreamError]
+) -> None:
+    server.enqueue(reply, Reply.of(TEAM_JSON))
+    stream = stream_structured(TEAM_SPEC, client, messages=MESSAGES, model="m", max_retries=2)
+    with stream, pytest.raises(error_type):
+        stream.final  # noqa: B018
+    assert len(server.requests) == 1

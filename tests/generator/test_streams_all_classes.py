@@ -286,3 +286,31 @@ def test_unions_of_atomic_types_that_take_the_same_token(generated: Generate) ->
     _build_all(package)
     _streams(package, {"split": "unpacked", "ecosystem": "cargo", "level": 2.5, "flag": 7})
     _streams(package, {"split": "off", "ecosystem": "npm", "level": 3, "flag": True})
+
+
+def test_a_root_model_beside_a_map_in_a_union_dumps_as_its_value(generated: Generate) -> None:
+    # github-workflow's env (a map, or a string with expressions, itself a root model):
+    # the map's serializer took the root model and dumped {"root": "..."}.
+    schema = {
+        "title": "Job",
+        "type": "object",
+        "properties": {
+            "env": {
+                "oneOf": [
+                    {"type": "object", "additionalProperties": {"type": "string"}},
+                    {"$ref": "#/definitions/expression"},
+                ]
+            },
+            "args": {
+                "oneOf": [
+                    {"type": "array", "items": {"type": "string"}},
+                    {"$ref": "#/definitions/expression"},
+                ]
+            },
+        },
+        "definitions": {"expression": {"type": "string", "pattern": "^.*\\$\\{\\{.*\\}\\}.*$"}},
+    }
+    package = generated("root_beside_map", schema)
+    _build_all(package)
+    _streams(package, {"env": "a ${{ x }} b", "args": "${{ y }}"})
+    _streams(package, {"env": {"A": "1"}, "args": ["a"]})

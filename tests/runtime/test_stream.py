@@ -7,6 +7,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from openai.types import CompletionUsage
 
 from schemastream.runtime import (
     AsyncPartialStream,
@@ -17,6 +18,7 @@ from schemastream.runtime import (
     LimitExceededError,
     PartialStream,
     SnapshotParser,
+    StreamError,
     StreamSpec,
     parse_structured,
 )
@@ -33,7 +35,7 @@ class Source:
         self.chunks = chunks
         self.error = error
         self.closed = 0
-        self.usage = {"total_tokens": 3}
+        self.usage = CompletionUsage(prompt_tokens=1, completion_tokens=2, total_tokens=3)
 
     def __iter__(self) -> Iterator[str]:
         yield from self.chunks
@@ -51,7 +53,7 @@ def test_final_text_usage_and_close() -> None:
     assert snapshots[-1].title == "T"
     assert stream.final.users[0].name == "A"
     assert stream.text == GOOD
-    assert stream.usage == {"total_tokens": 3}
+    assert stream.usage is not None and stream.usage.total_tokens == 3
     assert stream.done
     assert source.closed >= 1
 
@@ -68,7 +70,7 @@ def test_truncated_stream_raises_with_text_and_last_snapshot() -> None:
     with pytest.raises(IncompleteJSONError) as info:
         list(stream)
     assert info.value.text == GOOD[:30]
-    assert info.value.snapshot is not None and info.value.snapshot.title == "T"
+    assert isinstance(info.value.snapshot, PartialMeeting) and info.value.snapshot.title == "T"
     with pytest.raises(IncompleteJSONError):
         _ = stream.final
 
@@ -89,7 +91,7 @@ def test_source_errors_get_text_and_snapshot_filled_in() -> None:
     with pytest.raises(LengthLimitError) as info:
         list(PartialStream(PartialMeeting, Meeting, source))
     assert info.value.text == GOOD[:25]
-    assert info.value.snapshot.title == "T"
+    assert isinstance(info.value.snapshot, PartialMeeting) and info.value.snapshot.title == "T"
     assert source.closed >= 1
 
 
@@ -105,11 +107,80 @@ def test_final_validation_failure_carries_errors_and_snapshot() -> None:
     assert "users.0.name" in str(err)
 
 
+@pytest.mark.parametrize(
+    ("chunk", "named"),
+    [(b'{"id": 1}', "bytes"), (7, "int"), (None, "NoneType"), ({"id": 1}, "dict")],
+)
+def test_a_chunk_that_is_not_text_is_a_type_error_naming_it(chunk: object, named: str) -> None:
+    with pytest.raises(TypeError, match=f"must yield str chunks, not {named}"):
+        list(PartialStream(PartialUser, User, ['{"id": 1, ', chunk]))  # type: ignore[list-item]
+
+    async def chunks() -> AsyncIterator[object]:
+        yield chunk
+
+    async def main() -> None:
+        stream = AsyncPartialStream(PartialUser, User, chunks())  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=f"not {named}"):
+            await stream.get_final()
+
+    asyncio.run(main())
+
+
+def test_a_str_subclass_is_text() -> None:
+    class Text(str):
+        pass
+
+    stream = PartialStream(PartialUser, User, [Text('{"id": 1, "name": "A"}')])
+    assert stream.final == User(id=1, name="A")
+
+
+@pytest.mark.parametrize(
+    ("first", "error_type"),
+    [('{"id": 1, "name": }', JSONParseError), ('{"id": 1', IncompleteJSONError)],
+)
+def test_retry_after_json_it_cannot_read(first: str, error_type: type[Exception]) -> None:
+    seen: list[Exception] = []
+
+    def retry(text: str, error: StreamError) -> list[str]:
+        seen.append(error)
+        return ['{"id": 1, "name": "again"}']
+
+    stream = PartialStream(PartialUser, User, [first], retry=retry, max_retries=1)
+    assert stream.final.name == "again"
+    assert [type(e) for e in seen] == [error_type]
+
+
+def test_an_async_source_is_started_once_by_await_enter_or_iteration() -> None:
+    class Deferred:
+        def __init__(self) -> None:
+            self.started = 0
+
+        async def start(self) -> None:
+            self.started += 1
+
+        def __aiter__(self) -> AsyncIterator[str]:
+            async def chunks() -> AsyncIterator[str]:
+                yield GOOD
+
+            return chunks()
+
+    async def main() -> None:
+        source = Deferred()
+        stream = AsyncPartialStream(PartialMeeting, Meeting, source)
+        assert source.started == 0
+        assert await stream is stream
+        async with stream:
+            assert (await stream.get_final()).title == "T"
+        assert source.started == 3  # await, enter, first iteration: start() is idempotent
+
+    asyncio.run(main())
+
+
 def test_retry_streams_again_after_a_validation_failure() -> None:
     bad = json.dumps({"id": 1, "name": ""})
     attempts: list[str] = []
 
-    def retry(text: str, error: FinalValidationError) -> list[str]:
+    def retry(text: str, error: StreamError) -> list[str]:
         attempts.append(text)
         return [json.dumps({"id": 1, "name": "fixed"})]
 

@@ -1,3 +1,4 @@
+# pyright: reportUnnecessaryTypeIgnoreComment=true
 """Static types of partial twins that keep extras (``additionalProperties`` beside properties).
 
 Checked by mypy --strict and pyright, never executed (pytest does not collect this

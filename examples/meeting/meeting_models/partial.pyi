@@ -5,10 +5,10 @@
 """
 
 from datetime import date as _date
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import EmailStr, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialMeetingInfo",
@@ -25,11 +25,14 @@ class PartialUser(PartialModel):
     twitter: str | None = Field(
         default=None, description="Twitter/X handle, with or without the leading @, if mentioned."
     )
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["email", "name", "twitter"] | None = None
+    ) -> bool: ...
 
 class PartialMeetingInfo(PartialModel):
     """A meeting extracted from free text: who takes part, when and where it happens, and the money and time it is allowed."""
 
-    users: list[PartialUser] | None = Field(
+    users: SnapshotList[PartialUser] | None = Field(
         default=None, description="The people taking part, in the order they are mentioned."
     )
     date: _date | None = Field(
@@ -46,3 +49,6 @@ class PartialMeetingInfo(PartialModel):
         default=None,
         description="The date by which the meeting's outcome is due, if one is mentioned.",
     )
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["budget", "date", "deadline", "location", "users"] | None = None
+    ) -> bool: ...

@@ -8,6 +8,7 @@ installed package, or the checkers report it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from meetapp import (
@@ -19,6 +20,9 @@ from meetapp import (
     stream_meeting_info,
 )
 from openai import OpenAI
+from openai.types import CompletionUsage
+from openai.types.responses import ResponseUsage
+from pydantic_core import ErrorDetails
 from typing_extensions import assert_type
 
 import schemastream.runtime
@@ -26,6 +30,7 @@ from schemastream.runtime import (
     FinalValidationError,
     IncompleteJSONError,
     PartialStream,
+    Snapshot,
     StreamError,
 )
 
@@ -44,7 +49,7 @@ def snapshots_and_final() -> MeetingInfo:
     assert_type(stream, PartialStream[PartialMeetingInfo, MeetingInfo])
     for snap in stream:
         assert_type(snap, PartialMeetingInfo)
-        assert_type(snap.users, list[PartialUser] | None)
+        assert_type(snap.users, Sequence[PartialUser] | None)
         assert_type(snap.date, date | None)
         assert_type(snap.budget, float | None)
         assert_type(snap.is_complete("users"), bool)
@@ -66,7 +71,7 @@ def error_fields() -> StreamError:
         assert_type(err.text, str)
         snapshot = err.snapshot
         if isinstance(snapshot, PartialMeetingInfo):
-            assert_type(snapshot.users, list[PartialUser] | None)
+            assert_type(snapshot.users, Sequence[PartialUser] | None)
         return err
     raise AssertionError(f"a truncated answer gave {final!r}")
 
@@ -82,10 +87,12 @@ def invalid_final() -> FinalValidationError:
 
 
 def precise_usage_and_error_types(client: OpenAI, err: FinalValidationError) -> None:
-    """Issue 8 item 3 types ``stream.usage`` and the errors' fields: assert them here."""
-    with stream_meeting_info(client, messages=[], model="m") as stream:
-        _ = stream.usage
-    _ = err.errors, err.snapshot
+    """``stream.usage`` and the errors' fields have the SDK's and pydantic's types."""
+    with stream_meeting_info(client, messages=[], model="m", temperature=0.0) as stream:
+        assert_type(stream.usage, CompletionUsage | ResponseUsage | None)
+    assert_type(err.errors, list[ErrorDetails])
+    assert_type(err.snapshot, Snapshot)
+    stream_meeting_info(client, messages=[], model="m", temprature=0.0)  # type: ignore[call-arg]
 
 
 if __name__ == "__main__":

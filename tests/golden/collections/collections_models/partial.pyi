@@ -4,8 +4,10 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
+from typing import Literal
+
 from pydantic import JsonValue
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
 
 __all__ = [
     "PartialInventory",
@@ -15,12 +17,22 @@ __all__ = [
 class PartialLocation(PartialModel):
     aisle: int | None = None
     shelf: str | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["aisle", "shelf"] | None = None
+    ) -> bool: ...
 
 class PartialInventory(PartialModel):
-    tags: list[str] | None = None
-    matrix: list[list[int]] | None = None
-    counts: dict[str, int] | None = None
-    locations: dict[str, PartialLocation] | None = None
-    metadata: dict[str, JsonValue] | None = None
-    unique_codes: list[str] | None = None
+    tags: SnapshotList[str] | None = None
+    matrix: SnapshotList[SnapshotList[int]] | None = None
+    counts: SnapshotDict[int] | None = None
+    locations: SnapshotDict[PartialLocation] | None = None
+    metadata: SnapshotDict[JsonValue] | None = None
+    unique_codes: SnapshotList[str] | None = None
     anything: JsonValue | None = None
+    def is_complete(  # type: ignore[override]
+        self,
+        field: Literal[
+            "anything", "counts", "locations", "matrix", "metadata", "tags", "unique_codes"
+        ]
+        | None = None,
+    ) -> bool: ...

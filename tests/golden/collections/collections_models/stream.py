@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from schemastream.runtime import (
+    DEFAULT_MAX_IDLE_EVENTS,
     AsyncPartialStream,
     Mode,
+    OpenAIOptions,
     PartialStream,
     StreamSpec,
     acreate_structured,
@@ -25,6 +27,7 @@ from .models import Inventory
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+    from typing_extensions import Unpack
 
     from .partial import PartialInventory
 
@@ -57,7 +60,9 @@ def stream_inventory(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialInventory, Inventory]:
     """Stream ``Inventory`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -67,27 +72,33 @@ def stream_inventory(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_inventory(
+def astream_inventory(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialInventory, Inventory]:
-    """Stream ``Inventory`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Inventory`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         INVENTORY_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -99,7 +110,8 @@ def create_inventory(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Inventory:
     """Ask for a ``Inventory`` without streaming; returns the validated model."""
     return create_structured(
@@ -109,6 +121,7 @@ def create_inventory(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -120,7 +133,8 @@ async def acreate_inventory(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Inventory:
     """Ask for a ``Inventory`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -130,6 +144,7 @@ async def acreate_inventory(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -139,7 +154,7 @@ def parse_inventory(chunks: Iterable[str]) -> PartialStream[PartialInventory, In
     return parse_structured(INVENTORY_SPEC, chunks)
 
 
-async def aparse_inventory(
+def aparse_inventory(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialInventory, Inventory]:
     """Stream ``Inventory`` snapshots from any async source of JSON text chunks."""

@@ -4,8 +4,10 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
+from typing import Literal
+
 from pydantic import ConfigDict, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialBag",
@@ -46,6 +48,9 @@ class PartialCatalog(PartialModel):
 
     name: str | None = None
     scores: PartialScores | None = None
-    items: list[PartialItem] | None = None
+    items: SnapshotList[PartialItem] | None = None
     outline: PartialSection | None = None
     bag: PartialBag | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["bag", "items", "name", "outline", "scores"] | None = None
+    ) -> bool: ...

@@ -4,9 +4,9 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialAlbum",
@@ -23,18 +23,30 @@ class PartialItem(PartialModel):
     id: str | None = None
     title: str | None = None
     price: float | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["id", "price", "title"] | None = None
+    ) -> bool: ...
 
 class PartialBook(PartialItem):
     isbn: str | None = None
     pages: int | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["id", "isbn", "pages", "price", "title"] | None = None
+    ) -> bool: ...
 
 class PartialAlbum(PartialItem):
     __stream_done__: ClassVar[frozenset[str]] = frozenset({"tracks"})
     __stream_not_null__: ClassVar[frozenset[str]] = frozenset({"id"})
 
     artist: str | None = None
-    tracks: list[str] | None = None
+    tracks: SnapshotList[str] | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["artist", "id", "price", "title", "tracks"] | None = None
+    ) -> bool: ...
 
 class PartialCatalog(PartialModel):
     featured: PartialBook | None = None
-    media: list[PartialAlbum] | None = None
+    media: SnapshotList[PartialAlbum] | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["featured", "media"] | None = None
+    ) -> bool: ...

@@ -4,10 +4,11 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
+from typing import Literal
 from uuid import UUID
 
 from pydantic import AnyUrl, AwareDatetime, EmailStr, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialCustomer",
@@ -20,16 +21,25 @@ class PartialShippingAddress(PartialModel):
     street: str | None = None
     city: str | None = None
     zip_code: str | None = Field(default=None, alias="zip-code", description="Five digits.")
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["city", "street", "zip-code", "zip_code"] | None = None
+    ) -> bool: ...
 
 class PartialCustomer(PartialModel):
     name: str | None = None
     email: EmailStr | None = None
     website: AnyUrl | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["email", "name", "website"] | None = None
+    ) -> bool: ...
 
 class PartialLineItem(PartialModel):
     sku: str | None = None
     quantity: int | None = None
     unit_price: float | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["quantity", "sku", "unit_price"] | None = None
+    ) -> bool: ...
 
 class PartialOrder(PartialModel):
     """An order with a nested customer, an inline address and line items."""
@@ -37,6 +47,11 @@ class PartialOrder(PartialModel):
     id: UUID | None = None
     customer: PartialCustomer | None = None
     shipping_address: PartialShippingAddress | None = None
-    items: list[PartialLineItem] | None = None
+    items: SnapshotList[PartialLineItem] | None = None
     placed_at: AwareDatetime | None = None
     total: float | None = None
+    def is_complete(  # type: ignore[override]
+        self,
+        field: Literal["customer", "id", "items", "placed_at", "shipping_address", "total"]
+        | None = None,
+    ) -> bool: ...

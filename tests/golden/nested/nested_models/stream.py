@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from schemastream.runtime import (
+    DEFAULT_MAX_IDLE_EVENTS,
     AsyncPartialStream,
     Mode,
+    OpenAIOptions,
     PartialStream,
     StreamSpec,
     acreate_structured,
@@ -25,6 +27,7 @@ from .models import Order
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+    from typing_extensions import Unpack
 
     from .partial import PartialOrder
 
@@ -56,7 +59,9 @@ def stream_order(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialOrder, Order]:
     """Stream ``Order`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -66,27 +71,33 @@ def stream_order(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_order(
+def astream_order(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialOrder, Order]:
-    """Stream ``Order`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Order`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         ORDER_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -98,7 +109,8 @@ def create_order(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Order:
     """Ask for a ``Order`` without streaming; returns the validated model."""
     return create_structured(
@@ -108,6 +120,7 @@ def create_order(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -119,7 +132,8 @@ async def acreate_order(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Order:
     """Ask for a ``Order`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -129,6 +143,7 @@ async def acreate_order(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -138,7 +153,7 @@ def parse_order(chunks: Iterable[str]) -> PartialStream[PartialOrder, Order]:
     return parse_structured(ORDER_SPEC, chunks)
 
 
-async def aparse_order(
+def aparse_order(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialOrder, Order]:
     """Stream ``Order`` snapshots from any async source of JSON text chunks."""

@@ -5,8 +5,9 @@
 """
 
 from datetime import date
+from typing import Literal
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialCat",
@@ -20,15 +21,27 @@ class PartialPet(PartialModel):
     name: str | None = None
     tag: str | None = None
     petType: str | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["id", "name", "petType", "tag"] | None = None
+    ) -> bool: ...
 
 class PartialCat(PartialPet):
     indoor: bool | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["id", "indoor", "name", "petType", "tag"] | None = None
+    ) -> bool: ...
 
 class PartialOwner(PartialModel):
     name: str | None = None
-    pets: list[PartialCat] | None = None
+    pets: SnapshotList[PartialCat] | None = None
     since: date | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["name", "pets", "since"] | None = None
+    ) -> bool: ...
 
 class PartialError(PartialModel):
     code: int | None = None
     message: str | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["code", "message"] | None = None
+    ) -> bool: ...

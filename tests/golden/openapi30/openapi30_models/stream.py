@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from schemastream.runtime import (
+    DEFAULT_MAX_IDLE_EVENTS,
     AsyncPartialStream,
     Mode,
+    OpenAIOptions,
     PartialStream,
     StreamSpec,
     acreate_structured,
@@ -25,6 +27,7 @@ from .models import Cat, Error, Owner, Pet
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+    from typing_extensions import Unpack
 
     from .partial import PartialCat, PartialError, PartialOwner, PartialPet
 
@@ -77,7 +80,9 @@ def stream_cat(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialCat, Cat]:
     """Stream ``Cat`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -87,27 +92,33 @@ def stream_cat(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_cat(
+def astream_cat(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialCat, Cat]:
-    """Stream ``Cat`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Cat`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         CAT_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -119,7 +130,8 @@ def create_cat(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Cat:
     """Ask for a ``Cat`` without streaming; returns the validated model."""
     return create_structured(
@@ -129,6 +141,7 @@ def create_cat(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -140,7 +153,8 @@ async def acreate_cat(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Cat:
     """Ask for a ``Cat`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -150,6 +164,7 @@ async def acreate_cat(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -159,7 +174,7 @@ def parse_cat(chunks: Iterable[str]) -> PartialStream[PartialCat, Cat]:
     return parse_structured(CAT_SPEC, chunks)
 
 
-async def aparse_cat(
+def aparse_cat(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialCat, Cat]:
     """Stream ``Cat`` snapshots from any async source of JSON text chunks."""
@@ -184,7 +199,9 @@ def stream_error(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialError, Error]:
     """Stream ``Error`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -194,27 +211,33 @@ def stream_error(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_error(
+def astream_error(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialError, Error]:
-    """Stream ``Error`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Error`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         ERROR_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -226,7 +249,8 @@ def create_error(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Error:
     """Ask for a ``Error`` without streaming; returns the validated model."""
     return create_structured(
@@ -236,6 +260,7 @@ def create_error(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -247,7 +272,8 @@ async def acreate_error(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Error:
     """Ask for a ``Error`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -257,6 +283,7 @@ async def acreate_error(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -266,7 +293,7 @@ def parse_error(chunks: Iterable[str]) -> PartialStream[PartialError, Error]:
     return parse_structured(ERROR_SPEC, chunks)
 
 
-async def aparse_error(
+def aparse_error(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialError, Error]:
     """Stream ``Error`` snapshots from any async source of JSON text chunks."""
@@ -291,7 +318,9 @@ def stream_owner(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialOwner, Owner]:
     """Stream ``Owner`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -301,27 +330,33 @@ def stream_owner(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_owner(
+def astream_owner(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialOwner, Owner]:
-    """Stream ``Owner`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Owner`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         OWNER_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -333,7 +368,8 @@ def create_owner(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Owner:
     """Ask for a ``Owner`` without streaming; returns the validated model."""
     return create_structured(
@@ -343,6 +379,7 @@ def create_owner(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -354,7 +391,8 @@ async def acreate_owner(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Owner:
     """Ask for a ``Owner`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -364,6 +402,7 @@ async def acreate_owner(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -373,7 +412,7 @@ def parse_owner(chunks: Iterable[str]) -> PartialStream[PartialOwner, Owner]:
     return parse_structured(OWNER_SPEC, chunks)
 
 
-async def aparse_owner(
+def aparse_owner(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialOwner, Owner]:
     """Stream ``Owner`` snapshots from any async source of JSON text chunks."""
@@ -398,7 +437,9 @@ def stream_pet(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialPet, Pet]:
     """Stream ``Pet`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -408,27 +449,33 @@ def stream_pet(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_pet(
+def astream_pet(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialPet, Pet]:
-    """Stream ``Pet`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Pet`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         PET_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -440,7 +487,8 @@ def create_pet(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Pet:
     """Ask for a ``Pet`` without streaming; returns the validated model."""
     return create_structured(
@@ -450,6 +498,7 @@ def create_pet(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -461,7 +510,8 @@ async def acreate_pet(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Pet:
     """Ask for a ``Pet`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -471,6 +521,7 @@ async def acreate_pet(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -480,7 +531,7 @@ def parse_pet(chunks: Iterable[str]) -> PartialStream[PartialPet, Pet]:
     return parse_structured(PET_SPEC, chunks)
 
 
-async def aparse_pet(
+def aparse_pet(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialPet, Pet]:
     """Stream ``Pet`` snapshots from any async source of JSON text chunks."""

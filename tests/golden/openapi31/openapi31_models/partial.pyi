@@ -4,10 +4,10 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, ConfigDict, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Role
 
@@ -28,17 +28,26 @@ class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
 class PartialStep(PartialModel):
     text: str | None = None
     done: bool | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["done", "text"] | None = None
+    ) -> bool: ...
 
 class PartialUser(PartialModel):
     login: str | None = None
     role: Role | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["login", "role"] | None = None
+    ) -> bool: ...
 
 class PartialTask(PartialModel):
     id: str | None = None
     title: str | None = None
     due: AwareDatetime | None = None
-    steps: list[PartialStep] | None = None
+    steps: SnapshotList[PartialStep] | None = None
     owner: PartialUser | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["due", "id", "owner", "steps", "title"] | None = None
+    ) -> bool: ...
 
-class PartialTaskList(_DeferredRootModel[list[PartialTask] | None]):
-    root: list[PartialTask] | None = None
+class PartialTaskList(_DeferredRootModel[SnapshotList[PartialTask] | None]):
+    root: SnapshotList[PartialTask] | None = None

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from schemastream.runtime import (
+    DEFAULT_MAX_IDLE_EVENTS,
     AsyncPartialStream,
     Mode,
+    OpenAIOptions,
     PartialStream,
     StreamSpec,
     acreate_structured,
@@ -25,6 +27,7 @@ from .models import Step, Task, User
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+    from typing_extensions import Unpack
 
     from .partial import PartialStep, PartialTask, PartialUser
 
@@ -70,7 +73,9 @@ def stream_step(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialStep, Step]:
     """Stream ``Step`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -80,27 +85,33 @@ def stream_step(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_step(
+def astream_step(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialStep, Step]:
-    """Stream ``Step`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Step`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         STEP_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -112,7 +123,8 @@ def create_step(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Step:
     """Ask for a ``Step`` without streaming; returns the validated model."""
     return create_structured(
@@ -122,6 +134,7 @@ def create_step(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -133,7 +146,8 @@ async def acreate_step(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Step:
     """Ask for a ``Step`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -143,6 +157,7 @@ async def acreate_step(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -152,7 +167,7 @@ def parse_step(chunks: Iterable[str]) -> PartialStream[PartialStep, Step]:
     return parse_structured(STEP_SPEC, chunks)
 
 
-async def aparse_step(
+def aparse_step(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialStep, Step]:
     """Stream ``Step`` snapshots from any async source of JSON text chunks."""
@@ -177,7 +192,9 @@ def stream_task(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialTask, Task]:
     """Stream ``Task`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -187,27 +204,33 @@ def stream_task(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_task(
+def astream_task(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialTask, Task]:
-    """Stream ``Task`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Task`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         TASK_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -219,7 +242,8 @@ def create_task(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Task:
     """Ask for a ``Task`` without streaming; returns the validated model."""
     return create_structured(
@@ -229,6 +253,7 @@ def create_task(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -240,7 +265,8 @@ async def acreate_task(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Task:
     """Ask for a ``Task`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -250,6 +276,7 @@ async def acreate_task(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -259,7 +286,7 @@ def parse_task(chunks: Iterable[str]) -> PartialStream[PartialTask, Task]:
     return parse_structured(TASK_SPEC, chunks)
 
 
-async def aparse_task(
+def aparse_task(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialTask, Task]:
     """Stream ``Task`` snapshots from any async source of JSON text chunks."""
@@ -284,7 +311,9 @@ def stream_user(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialUser, User]:
     """Stream ``User`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -294,27 +323,33 @@ def stream_user(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_user(
+def astream_user(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialUser, User]:
-    """Stream ``User`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``User`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         USER_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -326,7 +361,8 @@ def create_user(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> User:
     """Ask for a ``User`` without streaming; returns the validated model."""
     return create_structured(
@@ -336,6 +372,7 @@ def create_user(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -347,7 +384,8 @@ async def acreate_user(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> User:
     """Ask for a ``User`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -357,6 +395,7 @@ async def acreate_user(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -366,7 +405,7 @@ def parse_user(chunks: Iterable[str]) -> PartialStream[PartialUser, User]:
     return parse_structured(USER_SPEC, chunks)
 
 
-async def aparse_user(
+def aparse_user(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialUser, User]:
     """Stream ``User`` snapshots from any async source of JSON text chunks."""

@@ -4,7 +4,9 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from schemastream.runtime import PartialModel
+from typing import Literal
+
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialAuthor",
@@ -15,18 +17,30 @@ __all__ = [
 
 class PartialNode(PartialModel):
     value: str | None = None
-    children: "list[PartialNode] | None" = None
+    children: "SnapshotList[PartialNode] | None" = None
     parent: "PartialNode | None" = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["children", "parent", "value"] | None = None
+    ) -> bool: ...
 
 class PartialTree(PartialModel):
     root: PartialNode | None = None
-    comments: "list[PartialComment] | None" = None
+    comments: "SnapshotList[PartialComment] | None" = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["comments", "root"] | None = None
+    ) -> bool: ...
 
 class PartialComment(PartialModel):
     text: str | None = None
-    replies: "list[PartialComment] | None" = None
+    replies: "SnapshotList[PartialComment] | None" = None
     by: "PartialAuthor | None" = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["by", "replies", "text"] | None = None
+    ) -> bool: ...
 
 class PartialAuthor(PartialModel):
     name: str | None = None
     favorite: PartialComment | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["favorite", "name"] | None = None
+    ) -> bool: ...

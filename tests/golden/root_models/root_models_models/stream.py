@@ -45,7 +45,7 @@ def parse_events(chunks: Iterable[str]) -> PartialStream[PartialEvents, Events]:
     return parse_structured(EVENTS_SPEC, chunks)
 
 
-async def aparse_events(
+def aparse_events(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialEvents, Events]:
     """Stream ``Events`` snapshots from any async source of JSON text chunks."""

@@ -7,7 +7,7 @@
 from typing import ClassVar, Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, Field, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialCat",
@@ -28,16 +28,28 @@ class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
 class PartialCat(PartialModel):
     petType: Literal["cat"] | None = None
     lives: int | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["lives", "petType"] | None = None
+    ) -> bool: ...
 
 class PartialDog(PartialModel):
     petType: Literal["dog"] | None = None
     good: bool | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["good", "petType"] | None = None
+    ) -> bool: ...
 
 class PartialPerson(PartialModel):
     name: str | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["name"] | None = None
+    ) -> bool: ...
 
 class PartialRobot(PartialModel):
     serial: str | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["serial"] | None = None
+    ) -> bool: ...
 
 class PartialPets(_DeferredRootModel[PartialCat | PartialDog | None]):
     __stream_discriminators__: ClassVar[dict[str, str]] = {"root": "petType"}
@@ -50,6 +62,9 @@ class PartialZoo(PartialModel):
     star: PartialCat | PartialDog | None = Field(
         default=None, description="Discriminated by petType."
     )
-    pets: list[PartialPets] | None = None
+    pets: SnapshotList[PartialPets] | None = None
     keeper: PartialPerson | PartialRobot | None = None
     label: str | int | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["keeper", "label", "pets", "star"] | None = None
+    ) -> bool: ...

@@ -4,10 +4,10 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialArticle",
@@ -22,14 +22,23 @@ class PartialSection(PartialModel):
     id: int | None = None
     heading: str | None = None
     text: str | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["heading", "id", "text"] | None = None
+    ) -> bool: ...
 
 class PartialSummary(PartialModel):
-    points: list[str] | None = None
+    points: SnapshotList[str] | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["points"] | None = None
+    ) -> bool: ...
 
 class PartialArticle(PartialModel):
     __stream_done__: ClassVar[frozenset[str]] = frozenset({"headline", "summary"})
 
     headline: str | None = Field(default=None, description="Shown only when complete.")
     body: str | None = None
-    sections: list[PartialSection] | None = None
+    sections: SnapshotList[PartialSection] | None = None
     summary: PartialSummary | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["body", "headline", "sections", "summary"] | None = None
+    ) -> bool: ...

@@ -4,7 +4,9 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from schemastream.runtime import PartialModel
+from typing import Literal
+
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Unit
 
@@ -17,11 +19,17 @@ class PartialIngredient(PartialModel):
     item: str | None = None
     amount: float | None = None
     unit: Unit | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["amount", "item", "unit"] | None = None
+    ) -> bool: ...
 
 class PartialRecipe(PartialModel):
     """A recipe with ingredients and steps."""
 
     name: str | None = None
     servings: int | None = None
-    ingredients: list[PartialIngredient] | None = None
-    steps: list[str] | None = None
+    ingredients: SnapshotList[PartialIngredient] | None = None
+    steps: SnapshotList[str] | None = None
+    def is_complete(  # type: ignore[override]
+        self, field: Literal["ingredients", "name", "servings", "steps"] | None = None
+    ) -> bool: ...

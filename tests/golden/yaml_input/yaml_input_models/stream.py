@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from schemastream.runtime import (
+    DEFAULT_MAX_IDLE_EVENTS,
     AsyncPartialStream,
     Mode,
+    OpenAIOptions,
     PartialStream,
     StreamSpec,
     acreate_structured,
@@ -25,6 +27,7 @@ from .models import Recipe
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import ChatCompletionMessageParam
+    from typing_extensions import Unpack
 
     from .partial import PartialRecipe
 
@@ -56,7 +59,9 @@ def stream_recipe(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> PartialStream[PartialRecipe, Recipe]:
     """Stream ``Recipe`` snapshots from a chat completion; ``.final`` is the validated model."""
     return stream_structured(
@@ -66,27 +71,33 @@ def stream_recipe(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
 
-async def astream_recipe(
+def astream_recipe(
     client: AsyncOpenAI,
     *,
     messages: Iterable[ChatCompletionMessageParam],
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> AsyncPartialStream[PartialRecipe, Recipe]:
-    """Stream ``Recipe`` snapshots from an async chat completion."""
-    return await astream_structured(
+    """Stream ``Recipe`` snapshots from an async chat completion: ``async with`` or ``async for`` it."""
+    return astream_structured(
         RECIPE_SPEC,
         client,
         messages=messages,
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
         **kwargs,
     )
 
@@ -98,7 +109,8 @@ def create_recipe(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Recipe:
     """Ask for a ``Recipe`` without streaming; returns the validated model."""
     return create_structured(
@@ -108,6 +120,7 @@ def create_recipe(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -119,7 +132,8 @@ async def acreate_recipe(
     model: str,
     mode: Mode = "tools",
     max_retries: int = 0,
-    **kwargs: Any,
+    total_timeout: float | None = None,
+    **kwargs: Unpack[OpenAIOptions],
 ) -> Recipe:
     """Ask for a ``Recipe`` without streaming, asynchronously."""
     return await acreate_structured(
@@ -129,6 +143,7 @@ async def acreate_recipe(
         model=model,
         mode=mode,
         max_retries=max_retries,
+        total_timeout=total_timeout,
         **kwargs,
     )
 
@@ -138,7 +153,7 @@ def parse_recipe(chunks: Iterable[str]) -> PartialStream[PartialRecipe, Recipe]:
     return parse_structured(RECIPE_SPEC, chunks)
 
 
-async def aparse_recipe(
+def aparse_recipe(
     chunks: AsyncIterable[str],
 ) -> AsyncPartialStream[PartialRecipe, Recipe]:
     """Stream ``Recipe`` snapshots from any async source of JSON text chunks."""
