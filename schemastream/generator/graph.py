@@ -24,6 +24,7 @@ __all__ = [
     "NoneType",
     "PackageSpec",
     "ScalarType",
+    "SchemaDefinitions",
     "StreamTarget",
     "TypeSpec",
     "UnionType",
@@ -200,11 +201,26 @@ class StreamTarget:
     strict_note: str
     description: str
     openai: bool = True
+    root: str = ""  # its definition in the package's SchemaDefinitions
+    strict_root: str = ""  # the strict root's own entry, where it differs from root's
 
     @property
     def helper_names(self) -> tuple[str, ...]:
         """The helper functions generated for this model, in the order they are emitted."""
         return helper_names(self.snake, openai=self.openai)
+
+
+@dataclass(frozen=True)
+class SchemaDefinitions:
+    """The JSON Schema definitions of a package's request schemas, each once, as JSON text.
+
+    ``plain`` and ``strict`` map a definition's name to its text (refs ``#/$defs/<name>``);
+    ``base_names`` the few names that had to differ from the schema's own to be unique.
+    """
+
+    plain: dict[str, str] = field(default_factory=dict)
+    strict: dict[str, str] = field(default_factory=dict)
+    base_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -220,3 +236,4 @@ class PackageSpec:
     models: tuple[ModelSpec, ...]
     streams: tuple[StreamTarget, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    schemas: SchemaDefinitions = field(default_factory=SchemaDefinitions)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from ..runtime._schemas import DEFS, schema_objects
 from .errors import GeneratorError
 from .source import split_pointer
 
-__all__ = ["Schema", "accepts_null", "copy_json", "model_schema"]
+__all__ = ["PlainDefinitions", "Schema", "accepts_null", "copy_json", "model_schema", "plain_definitions"]
 
 Schema = dict[str, Any]
 
@@ -47,6 +51,65 @@ def model_schema(document: dict[str, Any], pointer: str) -> Schema:
     if defs:
         root["$defs"] = {name: defs[name] for name in sorted(defs)}
     return root
+
+
+@dataclass(frozen=True)
+class PlainDefinitions:
+    """Every schema some models reach, each once, as ``model_schema`` rewrites it.
+
+    ``definitions`` maps a name unique in the package to the schema, whose refs read
+    ``#/$defs/<name>``; ``names`` gives the name of each JSON pointer; ``base_names`` the
+    name ``model_schema`` would start from, where the unique name had to differ.
+    """
+
+    definitions: dict[str, Any]
+    names: dict[str, str]
+    base_names: dict[str, str]
+
+
+def plain_definitions(document: dict[str, Any], pointers: Sequence[str]) -> PlainDefinitions:
+    """The schemas of the models at ``pointers`` and of all they reach, each once."""
+    names: dict[str, str] = {}
+    base_names: dict[str, str] = {}
+    taken: set[str] = set()
+    pending: deque[str] = deque()
+
+    def name(ref: str, where: str) -> str:
+        if ref != "#" and not ref.startswith("#/"):
+            raise GeneratorError(
+                f"$ref {ref!r} is not local; load the document with load_document first",
+                pointer=where,
+            )
+        if ref not in names:
+            base = _base_name(ref)
+            unique, counter = base, 2
+            while unique in taken:
+                unique, counter = f"{base}_{counter}", counter + 1
+            names[ref] = unique
+            taken.add(unique)
+            if unique != base:
+                base_names[unique] = base
+            pending.append(ref)
+        return names[ref]
+
+    for pointer in pointers:
+        name(pointer, pointer)
+    definitions: dict[str, Any] = {}
+    while pending:
+        pointer = pending.popleft()
+        schema = copy_json(_lookup(document, pointer))
+        for node in schema_objects(schema):
+            _plain_node(node)
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                node["$ref"] = DEFS + name(ref, pointer)
+        definitions[names[pointer]] = schema
+    return PlainDefinitions(definitions, names, base_names)
+
+
+def _base_name(ref: str) -> str:
+    tokens = split_pointer(ref)
+    return _NAME_CHARS.sub("_", tokens[-1] if tokens else "Root") or "Schema"
 
 
 def _lookup(document: dict[str, Any], pointer: str) -> Any:
@@ -133,8 +196,7 @@ def _gather(
     if ref == model or (ref == "#" and model == "#"):
         return "#"
     if ref not in names:
-        tokens = split_pointer(ref)
-        base = _NAME_CHARS.sub("_", tokens[-1] if tokens else "Root") or "Schema"
+        base = _base_name(ref)
         name, counter = base, 2
         taken = set(names.values())
         while name in taken:

@@ -36,8 +36,11 @@ from ._parser import (
     aparse_partial,
     parse_partial,
 )
+from ._helpers import StreamHelpers
+from ._package import lazy_exports
 from ._partial_model import PartialModel
 from ._patches import PatchOperation
+from ._schemas import SchemaTable
 from ._stream import (
     AsyncPartialStream,
     AsyncTextSource,
@@ -69,11 +72,13 @@ __all__ = [
     "PatchOperation",
     "RefusalError",
     "SchemaStreamError",
+    "SchemaTable",
     "Snapshot",
     "SnapshotDict",
     "SnapshotList",
     "SnapshotParser",
     "StreamError",
+    "StreamHelpers",
     "StreamInterruptedError",
     "StreamLimitError",
     "StreamSpec",
@@ -84,6 +89,7 @@ __all__ = [
     "aparse_structured",
     "astream_structured",
     "create_structured",
+    "lazy_exports",
     "parse_partial",
     "parse_structured",
     "stream_structured",

@@ -44,3 +44,11 @@ class Events(_DeferredRootModel[list[Event]]):
         description="A root array: models, partial twins and parse helpers are generated; the OpenAI helpers are not.",
         title="Events",
     )
+
+
+__all__ = [
+    "Event",
+    "Events",
+    "Score",
+    "Tags",
+]
