@@ -494,9 +494,7 @@ def stream_module(package: PackageSpec) -> StreamModule:
     defined = _stream_names(package)
     private = [_helpers_name(target) for target in package.streams]
     namespace = Namespace([*defined, *private, "_SCHEMAS"])
-    names = {
-        name: namespace.import_name("schemastream.runtime", name) for name in _RUNTIME_NAMES
-    }
+    names = {name: namespace.import_name("schemastream.runtime", name) for name in _RUNTIME_NAMES}
     names["TYPE_CHECKING"] = namespace.import_name("typing", "TYPE_CHECKING")
     if package.streams:
         names["partial"] = namespace.import_name(".", "partial")

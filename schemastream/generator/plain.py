@@ -17,7 +17,14 @@ from ..runtime._schemas import DEFS, schema_objects
 from .errors import GeneratorError
 from .source import split_pointer
 
-__all__ = ["PlainDefinitions", "Schema", "accepts_null", "copy_json", "model_schema", "plain_definitions"]
+__all__ = [
+    "PlainDefinitions",
+    "Schema",
+    "accepts_null",
+    "copy_json",
+    "model_schema",
+    "plain_definitions",
+]
 
 Schema = dict[str, Any]
 

@@ -124,7 +124,9 @@ def stream_targets(
     for model, snake in zip(models, snakes, strict=True):
         root = plain.names[model.pointer or "#"]
         schema, names = assemble_schema(
-            root, lambda name: json.loads(texts[name]), lambda name: plain.base_names.get(name, name)
+            root,
+            lambda name: json.loads(texts[name]),
+            lambda name: plain.base_names.get(name, name),
         )
         openai = model.kind == "object"
         strict_json, strict_note = None, _NO_OBJECT

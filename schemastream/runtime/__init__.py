@@ -28,7 +28,9 @@ from ._errors import (
     StreamLimitError,
     UnexpectedToolCallError,
 )
+from ._helpers import StreamHelpers
 from ._options import OpenAIOptions
+from ._package import lazy_exports
 from ._parser import (
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_SIZE,
@@ -36,8 +38,6 @@ from ._parser import (
     aparse_partial,
     parse_partial,
 )
-from ._helpers import StreamHelpers
-from ._package import lazy_exports
 from ._partial_model import PartialModel
 from ._patches import PatchOperation
 from ._schemas import SchemaTable

@@ -19,7 +19,13 @@ from ._client import (
     create_structured,
     stream_structured,
 )
-from ._stream import AsyncPartialStream, PartialStream, StreamSpec, aparse_structured, parse_structured
+from ._stream import (
+    AsyncPartialStream,
+    PartialStream,
+    StreamSpec,
+    aparse_structured,
+    parse_structured,
+)
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
@@ -55,7 +61,7 @@ class StreamHelpers(Generic[P, F]):
         max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
         **kwargs: Unpack[OpenAIOptions],
     ) -> PartialStream[P, F]:
-        """Stream snapshots of the model from a chat completion; ``.final`` is the validated model."""
+        """Stream snapshots of the model from a chat completion; ``.final`` is the full model."""
         return stream_structured(
             self.spec,
             client,

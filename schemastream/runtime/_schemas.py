@@ -1,4 +1,4 @@
-"""A generated package's JSON Schema definitions, each once, and the request schemas built from them.
+"""A generated package's JSON Schema definitions, each once, and the request schemas made of them.
 
 ``schemas.py`` of a package maps each definition's name to its JSON text (refs spelt
 ``#/$defs/<name>``); a spec's request schema is its root plus every definition it reaches.
