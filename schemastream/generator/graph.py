@@ -186,7 +186,8 @@ def spec_name(snake: str) -> str:
 
 @dataclass(frozen=True)
 class StreamTarget:
-    """A streamable model and everything its helpers embed.
+    """A streamable model: its helpers' names, its request schemas (as JSON text, for
+    warnings and hashes) and its ``root`` definition, which ``stream.py`` names.
 
     ``openai`` is False for a JSON Schema root that is not an object: OpenAI takes only
     an object at the root of function parameters and of a strict ``json_schema``, so
@@ -199,7 +200,6 @@ class StreamTarget:
     schema_json: str
     strict_schema_json: str | None
     strict_note: str
-    description: str
     openai: bool = True
     root: str = ""  # its definition in the package's SchemaDefinitions
     strict_root: str = ""  # the strict root's own entry, where it differs from root's

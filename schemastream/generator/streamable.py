@@ -136,7 +136,6 @@ def stream_targets(
             if result.schema is not None:
                 strict_json = _json(result.schema)
                 strict.add(result.schema, root, names)
-        description = schema.get("description")
         targets.append(
             StreamTarget(
                 model=model.name,
@@ -145,7 +144,6 @@ def stream_targets(
                 schema_json=_json(schema),
                 strict_schema_json=strict_json,
                 strict_note=strict_note,
-                description=description if isinstance(description, str) else "",
                 openai=openai,
                 root=root,
             )
