@@ -112,7 +112,12 @@ class StreamSpec(Generic[P, F]):
             values["schema_json"] = schema_json
             values["strict_schema_json"] = strict_schema_json
             values["description"] = description
-        elif schemas is None or not root or strict_schema_json is not None or description:
+        elif (
+            schemas is None
+            or not root
+            or {schema_json, strict_schema_json} != {None}
+            or description
+        ):
             raise TypeError(
                 f"StreamSpec {name!r}: give schema_json= (with strict_schema_json= and "
                 "description=), or schemas= and root="

@@ -131,3 +131,12 @@ def test_a_spec_takes_text_or_a_table_not_both() -> None:
             root="User",
             strict_schema_json="{}",
         )
+    with pytest.raises(TypeError, match="give schema_json="):
+        StreamSpec(
+            name="User",
+            partial=PartialUser,
+            full=User,
+            schemas=SchemaTable("x"),
+            root="User",
+            schema_json="{}",
+        )
