@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint typecheck docs pytest models check-models bench golden clean
+.PHONY: demo web-demo test lint typecheck docs pytest models check-models bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,10 @@ demo: $(STAMP)
 	$(MAKE) -C examples/meeting models PYTHON=$(abspath $(BIN)/python)
 	$(BIN)/python -m examples.meeting.demo
 
+# The browser demo: the meeting streamed into a page, at http://127.0.0.1:8000.
+web-demo: $(STAMP)
+	$(BIN)/uvicorn examples.web.app:app --host 127.0.0.1 --port 8000
+
 test: $(STAMP) lint typecheck docs pytest
 
 lint: $(STAMP)
@@ -23,16 +28,26 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy schemastream examples/meeting/meeting_models tests/golden tests/typing
+	$(BIN)/mypy schemastream examples/meeting/meeting_models examples/web tests/golden tests/typing
 	$(BIN)/pyright --pythonpath $(BIN)/python -p tests/golden/pyrightconfig.json
-	$(BIN)/pyright --pythonpath $(BIN)/python schemastream tests/typing
+	$(BIN)/pyright --pythonpath $(BIN)/python schemastream examples/web tests/typing
 
 # The API reference is rendered from the docstrings; --strict fails on any warning.
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --quiet
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q
+
+# The browser tests drive Debian's chromium (Playwright, no browser download): root installs it.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+		echo "The browser tests need Debian's chromium at $(CHROMIUM): run" \
+			"'sudo apt-get install chromium', then make test again." >&2; \
+		exit 1; \
+	fi
 
 # Regenerate every checked-in generated package from [tool.schemastream] in pyproject.toml.
 models: $(STAMP)
