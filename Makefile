@@ -68,6 +68,7 @@ bench: $(BENCH)/python
 	$(BENCH)/python benchmarks/parser_bench.py
 	$(BENCH)/python benchmarks/client_bench.py
 	$(BENCH)/python benchmarks/generator_bench.py
+	$(BENCH)/python benchmarks/web_bench.py
 
 clean:
 	rm -rf $(VENV) .venv-bench build dist *.egg-info

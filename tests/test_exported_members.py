@@ -6,7 +6,12 @@ import importlib
 
 import pytest
 
-PUBLIC_MODULES = ["schemastream", "schemastream.runtime", "schemastream.testing", "schemastream.web"]
+PUBLIC_MODULES = [
+    "schemastream",
+    "schemastream.runtime",
+    "schemastream.testing",
+    "schemastream.web",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
