@@ -137,15 +137,21 @@ class EventStreamResponse(Response):
 
         self._last_sent = time.monotonic()
         tasks.start_soon(self._ping, emit)
-        await self._relay.run(emit)
-        await send(_END)
+        try:
+            await self._relay.run(emit)
+            await send(_END)
+        except OSError:
+            pass  # a server of ASGI 2.4 says so when the browser is gone: hang up, quietly
 
     async def _ping(self, emit: Emit) -> None:
         interval = self._ping_interval
         while True:
             await anyio.sleep(max(0.0, self._last_sent + interval - time.monotonic()))
             if not self._sending and time.monotonic() - self._last_sent >= interval:
-                await emit(PING)
+                try:
+                    await emit(PING)
+                except OSError:
+                    return  # the browser is gone: the relay finds out too
 
 
 async def _hang_up_on_disconnect(receive: Receive, relay: Relay, scope: anyio.CancelScope) -> None:

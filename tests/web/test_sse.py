@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from openai import AsyncOpenAI, OpenAI
@@ -384,6 +385,43 @@ def test_a_silent_model_is_hung_up_on_at_once(relay: str, upstreams: Upstreams, 
         upstreams.client.close()
         upstreams.client, upstreams.aclient = client, aclient
         silent.close()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["async", "factory"])
+async def test_a_send_that_fails_hangs_up_quietly(
+    replay: ReplayServer, upstreams: Upstreams, kind: str
+) -> None:
+    """ASGI 2.4 servers raise OSError from ``send`` once the client is gone."""
+    before = replay.disconnects
+    replay.enqueue(Reply.of(MEETING.text, delay=0.02))
+    sent: list[dict[str, Any]] = []
+    gone = anyio.Event()
+
+    async def receive() -> dict[str, Any]:
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        if message.get("body"):
+            gone.set()
+            raise OSError("the client is gone")
+        sent.append(message)
+
+    async with AsyncOpenAI(base_url=replay.base_url, api_key="t", max_retries=0) as aclient:
+        if kind == "async":
+            response = sse_response(astream_meeting_info(aclient, messages=MESSAGES, model="m"))
+        else:
+            response = sse_response(
+                lambda: stream_meeting_info(upstreams.client, messages=MESSAGES, model="m")
+            )
+        scope = {"type": "http", "asgi": {"spec_version": "2.4"}}
+        with anyio.fail_after(5):
+            await response(scope, receive, send)  # returns: no exception, no hanging
+    assert gone.is_set() and [m["type"] for m in sent] == ["http.response.start"]
+    assert await anyio.to_thread.run_sync(
+        lambda: wait_for(lambda: replay.disconnects == before + 1)
+    ), "the model was not hung up on"
 
 
 def test_misuse_raises_in_the_route(replay: ReplayServer, upstreams: Upstreams) -> None:
