@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy schemastream examples/meeting/meeting_models examples/web tests/golden tests/typing
+	$(BIN)/mypy schemastream examples/meeting/meeting_models examples/from_pydantic examples/web tests/golden tests/typing
 	$(BIN)/pyright --pythonpath $(BIN)/python -p tests/golden/pyrightconfig.json
 	$(BIN)/pyright --pythonpath $(BIN)/python schemastream examples/web tests/typing
 

@@ -19,6 +19,7 @@ import importlib.metadata
 import math
 import platform
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -80,23 +81,45 @@ class Contender:
 
 class SchemaStream(Contender):
     name = "schemastream"
+    partial: type[BaseModel] = PartialDoc
+    full: type[BaseModel] = Doc
 
     def snapshots(self, items: Sequence[Any], *, final: bool) -> Iterator[Snapshot]:
-        parser = SnapshotParser(PartialDoc)
+        parser = SnapshotParser(self.partial)
         for chunk in items:
             yield parser.value if parser.feed(chunk) else None
         if final:
             parser.finish()
-            Doc.model_validate_json(parser.text)
+            self.full.model_validate_json(parser.text)
 
     def step(self, text: str, items: Sequence[Any], ends: Sequence[int], k: int) -> float:
-        parser = SnapshotParser(PartialDoc)
+        parser = SnapshotParser(self.partial)
         if k:
             parser.feed(text[: ends[k - 1]])
         start = _clock()
         if parser.feed(items[k]):
             parser.value  # noqa: B018 - reading the snapshot is part of the work
         return _clock() - start
+
+
+class FromClasses(SchemaStream):
+    """The twin ``schemastream generate _docs:Doc`` writes from ``Doc`` as the user's class."""
+
+    name = "schemastream from user classes"
+
+    def __init__(self) -> None:
+        from schemastream.generator import ClassesInput, build
+
+        files = build(ClassesInput("_docs", ("Doc",), Path(__file__).parent)).files
+        self._dir = tempfile.TemporaryDirectory()
+        package = Path(self._dir.name, "docs_from_classes")
+        package.mkdir()
+        for file_name, text in files.items():
+            (package / file_name).write_text(text, encoding="utf-8")
+        sys.path.insert(0, self._dir.name)
+        spec = importlib.import_module("docs_from_classes").DOC_SPEC
+        assert spec.full is Doc
+        self.partial, self.full = spec.partial, spec.full
 
 
 def _text_deltas(completion: Any) -> Iterator[str]:
@@ -236,6 +259,7 @@ def _pjp_parse(buf: str) -> Any:
 def contenders() -> list[Contender]:
     return [
         SchemaStream(),
+        FromClasses(),
         Instructor(),
         OpenAIState(),
         Reparse("jiter partial + model_validate", _jiter_parse),
@@ -500,6 +524,10 @@ def targets(results: list[Result], peers: list[str]) -> list[str]:
         if size in ours and size in fastest:
             ratio = fastest[size].seconds / ours[size].seconds
             line(ratio >= need, f"at least {need}x the fastest peer at {size} ({ratio:.1f}x)")
+    twins = {r.size: r for r in results if r.contender == FromClasses.name}
+    for size, twin in twins.items():
+        ratio = twin.seconds / ours[size].seconds
+        line(ratio <= 1.1, f"user-class twin within 1.1x of schemastream at {size} ({ratio:.2f}x)")
     s = slope(results, SchemaStream.name, "1 KB", "1 MB")
     if s is not None:
         line(s <= 1.15, f"growth exponent 1 KB → 1 MB at most 1.15 ({s:.2f})")
@@ -608,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
 
     all_contenders = contenders()
     names = [c.name for c in all_contenders] + [FLOOR]
-    peers = [c.name for c in all_contenders[1:]]
+    peers = [c.name for c in all_contenders if not isinstance(c, SchemaStream)]
     results: list[Result] = []
     began = _clock()
     for size in sizes:

@@ -109,11 +109,14 @@ def partial_names(spec: TypeSpec) -> set[str]:
 def render_hint(spec: TypeSpec, resolve: NameResolver, *, models_module: str) -> str:
     """The annotation text of ``spec``; imported names go through ``resolve``.
 
-    Enums live in ``models_module`` and are imported from it; partial classes are
-    local to the module being written. Builtins go through ``resolve`` too: in a class
-    body, a field named ``list`` hides the builtin from the annotations after it.
+    Enums live in ``models_module`` and are imported from it (the user's own enums from
+    their module); partial classes are local to the module being written. Builtins go
+    through ``resolve`` too: in a class body, a field named ``list`` hides the builtin from
+    the annotations after it.
     """
     if isinstance(spec, ModelRef):
+        if spec.kind == "enum" and spec.origin is not None:
+            return resolve(spec.origin.module, spec.origin.name)
         if spec.kind == "enum":
             return resolve(models_module, spec.name)
         return spec.name
