@@ -4,8 +4,9 @@ Every streamed request gets the same answer (a forced tool call, rendered by the
 server's own renderer), one delta per ``1/rate`` seconds from its start, each stamped with
 ``time.monotonic()`` (one clock for every process on the machine) as it is written. The
 request names itself in its last message, ``bench <client> <serial> <skip>``: the first
-``skip`` deltas go out at once, as if the answer had started earlier. On SIGTERM the stamps
-go to the log file: ``marshal``'d ``(client, serial, delta, time, paced)`` tuples.
+``skip`` deltas go out at once as one delta, as if the answer had started earlier. On SIGTERM
+the stamps go to the log file: ``marshal``'d ``(client, serial, delta, time, paced)`` tuples
+(the joined first deltas are stamped as the last of them, not paced).
 
     python benchmarks/_web_upstream.py PORT ANSWER_FILE LOG_FILE [RATE]
 
@@ -80,16 +81,18 @@ class Upstream:
         interval = self.interval
         start = time.monotonic()
         paced_from = int(skip)
-        for index, event in enumerate(rendering.deltas):
-            paced = index >= paced_from
-            if paced:
-                wait = start + (index - paced_from + 1) * interval - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
+        if paced_from:
+            joined = Reply(deltas=["".join(self.reply.deltas[:paced_from])])
+            stamps.append((*ids, paced_from - 1, time.monotonic(), False))
+            writer.write(chunk(render_stream(joined, request, "chat", 1).deltas[0]))
+        for index in range(paced_from, len(rendering.deltas)):
+            wait = start + (index - paced_from + 1) * interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
             if writer.is_closing():
                 return False
-            stamps.append((*ids, index, time.monotonic(), paced))
-            writer.write(chunk(event))
+            stamps.append((*ids, index, time.monotonic(), True))
+            writer.write(chunk(rendering.deltas[index]))
             await writer.drain()
         writer.write(chunk(b"".join(rendering.tail)) + b"0\r\n\r\n")
         await writer.drain()

@@ -72,7 +72,8 @@ class Result:
     size: str
     relay: str
     clients: int
-    deltas: int  # sent by the model in the window
+    deltas: int  # passed on by the relay in the window (drain: sent by the model)
+    sent: int  # sent by the model in the window
     window: float
     cpu: float  # relay CPU seconds in the window
     latencies: list[float]
@@ -92,12 +93,8 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def event_deltas(relay: str, deltas: list[str]) -> list[int]:
-    """The index of the delta that makes each event before the last (``final``)."""
-    if relay == "drain":
-        return []  # no event but the final one
-    if relay == "instructor":
-        return list(range(len(deltas)))  # a model per delta
+def answer_events(deltas: list[str]) -> list[int]:
+    """The index of the delta that makes each snapshot of the answer (schemastream's parse)."""
     fed: list[int] = []
 
     def source() -> Any:
@@ -106,6 +103,19 @@ def event_deltas(relay: str, deltas: list[str]) -> list[int]:
             yield delta
 
     return [fed[-1] for _ in PartialStream(PartialMeetingInfo, MeetingInfo, source())]
+
+
+def stream_events(relay: str, snapshots: list[int], count: int, skip: int) -> list[int]:
+    """The delta behind each event but the last (``final``) of a stream; -1: none.
+
+    A stream that skips ``skip`` deltas gets them as one: one snapshot (one model for
+    instructor), then the rest as from the start (the parser's state is the same).
+    """
+    if relay == "drain":
+        return []
+    if relay == "instructor":  # a model per chunk, the tool call's opening chunk too
+        return [-1] + ([skip - 1] if skip else []) + list(range(skip, count))
+    return ([skip - 1] if skip else []) + [index for index in snapshots if index >= skip]
 
 
 def free_port() -> int:
@@ -141,7 +151,7 @@ class Client:
         self.url = url
         self.answer_deltas = answer_deltas
         self.random = random.Random(seed)
-        self.streams: list[tuple[int, list[float], str]] = []  # (serial, times, outcome)
+        self.streams: list[tuple[int, int, list[float], str]] = []  # serial, skip, times, end
 
     async def run(self, http: httpx.AsyncClient) -> None:
         serial = 0
@@ -152,7 +162,7 @@ class Client:
             try:
                 outcome = await self._stream(http, f"bench {self.ident} {serial} {skip}", times)
             finally:
-                self.streams.append((serial, times, outcome))
+                self.streams.append((serial, skip, times, outcome))
             serial += 1
 
     async def _stream(self, http: httpx.AsyncClient, key: str, times: list[float]) -> str:
@@ -231,34 +241,66 @@ def measure(
             server.wait()
     stamps = marshal.loads(log.read_bytes())
     sent = {(c, s, i): (t, paced) for c, s, i, t, paced in stamps}
-    in_window = sum(1 for *_, t, _ in stamps if start <= t < end)
-    expected = event_deltas(relay, deltas)
+    deltas_sent = sum(1 for *_, t, _ in stamps if start <= t < end)
+    snapshots = answer_events(deltas)
     latencies: list[float] = []
-    ended = failed = mismatched = 0
+    relayed = ended = failed = mismatched = 0
     for client in clients:
-        for serial, times, outcome in client.streams:
+        for serial, skip, times, outcome in client.streams:
+            expected = stream_events(relay, snapshots, len(deltas), skip)
             if outcome == "final":
                 ended += 1
                 mismatched += len(times) != len(expected)
             elif outcome != "cut":
                 failed += 1
+            relayed += _progress(expected, times, skip, end) - _progress(
+                expected, times, skip, start
+            )
             for event, received in enumerate(times[: len(expected)]):
                 stamp = sent.get((client.ident, serial, expected[event]))
                 if stamp is not None and stamp[1] and start <= stamp[0] < end:
                     latencies.append(received - stamp[0])
     return Result(
-        size, relay, count, in_window, end - start, cpu, latencies, ended, failed, mismatched, own
+        size,
+        relay,
+        count,
+        relayed if relay != "drain" else deltas_sent,
+        deltas_sent,
+        end - start,
+        cpu,
+        latencies,
+        ended,
+        failed,
+        mismatched,
+        own,
     )
+
+
+def _progress(expected: list[int], times: list[float], skip: int, moment: float) -> int:
+    """How many of a stream's deltas (the joined first ones count one) the relay had passed
+    on by ``moment``: those up to the delta behind the last event received."""
+    passed = 0
+    for index, received in zip(expected, times, strict=False):
+        if received >= moment:
+            break
+        if index >= 0:
+            passed = index - max(skip - 1, 0) + 1
+    return passed
 
 
 def row(result: Result) -> str:
     load = result.cpu / result.window
+    behind = " (behind)" if result.deltas < 0.95 * result.sent else ""
     return (
         f"| {result.size} | {LABELS[result.relay]} | {result.clients} | "
-        f"{result.deltas / result.window:,.0f} | {result.us_per_delta:.1f} | {load:.2f} | "
-        f"{1e3 * result.percentile(0.5):.1f} | {1e3 * result.percentile(0.99):.1f} | "
+        f"{result.deltas / result.window:,.0f}{behind} | {result.us_per_delta:.1f} | "
+        f"{load:.2f} | {_ms(result.percentile(0.5))} | {_ms(result.percentile(0.99))} | "
         f"{result.streams} / {result.failed} / {result.mismatched} |"
     )
+
+
+def _ms(seconds: float) -> str:
+    return "–" if seconds != seconds else f"{1e3 * seconds:.1f}"  # NaN: no event to time
 
 
 def versions() -> str:
