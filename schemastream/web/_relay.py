@@ -25,6 +25,8 @@ __all__ = ["AsyncRelay", "Emit", "Relay", "ServerFault", "ThreadRelay", "told"]
 Emit = Callable[[bytes], Coroutine[Any, Any, None]]
 """Sends one encoded event to the browser."""
 
+_log = logging.getLogger("schemastream.web")
+
 
 class Relay(Protocol):
     """One stream on its way to one browser."""
@@ -56,9 +58,6 @@ def told(error: Exception) -> Exception:
         return error
     _log.error("a stream relayed to a browser failed", exc_info=error)
     return ServerFault()
-
-
-_log = logging.getLogger("schemastream.web")
 
 
 class AsyncRelay:
