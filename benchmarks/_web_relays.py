@@ -7,6 +7,8 @@
   ``StreamingResponse``.
 - ``instructor``: what a peer would write: instructor's ``create_partial`` (a model per
   delta), each re-serialised whole with ``model_dump_json()``.
+- ``drain``, for reference: the same stream read to its end, nothing sent but the final
+  JSON: what any relay of it costs before it sends a byte.
 
     python benchmarks/_web_relays.py RELAY PORT
 """
@@ -34,14 +36,15 @@ from examples.meeting.meeting_models import MeetingInfo, astream_meeting_info  #
 from examples.web.app import create_app  # noqa: E402
 
 MODEL = "bench"
-RELAYS = ("patches", "naive", "instructor")
 
 
 def messages(email: str) -> list[Any]:
     return [MESSAGES[0], {"role": "user", "content": email}]  # as the example app asks
 
 
-def naive_app() -> Starlette:
+def snapshots_app(*, send_each: bool) -> Starlette:
+    """``astream_meeting_info`` in a ``StreamingResponse``: each snapshot dumped whole and
+    sent (``naive``), or only read (``drain``, the reference: then only the final JSON)."""
     client = AsyncOpenAI()
 
     async def meeting(request: Request) -> StreamingResponse:
@@ -51,27 +54,8 @@ def naive_app() -> Starlette:
         async def events() -> AsyncIterator[bytes]:
             async with stream:
                 async for snapshot in stream:
-                    yield b"data: " + snapshot.model_dump_json().encode() + b"\n\n"
-                final = await stream.get_final()
-            yield b"event: final\ndata: " + final.model_dump_json().encode() + b"\n\n"
-
-        return StreamingResponse(events(), media_type="text/event-stream")
-
-    return Starlette(routes=[Route("/meeting", meeting, methods=["POST"])])
-
-
-def drain_app() -> Starlette:
-    """Reference: the stream read to its end, the browser sent only the final JSON."""
-    client = AsyncOpenAI()
-
-    async def meeting(request: Request) -> StreamingResponse:
-        email = (await request.json())["email"]
-        stream = astream_meeting_info(client, messages=messages(email), model=MODEL)
-
-        async def events() -> AsyncIterator[bytes]:
-            async with stream:
-                async for _ in stream:
-                    pass
+                    if send_each:
+                        yield b"data: " + snapshot.model_dump_json().encode() + b"\n\n"
                 final = await stream.get_final()
             yield b"event: final\ndata: " + final.model_dump_json().encode() + b"\n\n"
 
@@ -108,8 +92,13 @@ def instructor_app() -> Starlette:
 
 
 def serve(relay: str, port: int) -> None:
-    apps = {"patches": create_app, "naive": naive_app, "instructor": instructor_app}
-    app: Any = {**apps, "drain": drain_app}[relay]()
+    apps: dict[str, Any] = {
+        "patches": create_app,
+        "naive": lambda: snapshots_app(send_each=True),
+        "drain": lambda: snapshots_app(send_each=False),
+        "instructor": instructor_app,
+    }
+    app = apps[relay]()
     uvicorn.run(
         app,
         host="127.0.0.1",

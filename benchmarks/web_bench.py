@@ -300,7 +300,7 @@ def row(result: Result) -> str:
 
 
 def _ms(seconds: float) -> str:
-    return "–" if seconds != seconds else f"{1e3 * seconds:.1f}"  # NaN: no event to time
+    return "n/a" if seconds != seconds else f"{1e3 * seconds:.1f}"  # NaN: no event to time
 
 
 def versions() -> str:

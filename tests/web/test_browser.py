@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from schemastream.testing import Recording, ReplayServer, Reply
 from schemastream.web import SCRIPT_PATH
 
 from ..runtime._json_checks import is_prefix
-from ._live import LiveServer
+from ._live import LiveServer, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 MEETING = Recording.load(ROOT / "examples" / "meeting" / "replay.json").replies[0]
@@ -67,15 +66,6 @@ def scratch(browser: Browser, demo: str) -> Iterator[Page]:
     tab.goto(demo)
     yield tab
     context.close()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def test_the_page_renders_the_meeting_as_it_streams(replay: ReplayServer, page: Page) -> None:

@@ -12,7 +12,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +39,7 @@ from schemastream.testing import Recording, ReplayServer, Reply
 from schemastream.web import SCRIPT_PATH, script_route, sse_response
 
 from ..runtime._json_checks import apply_patch
-from ._live import Event, LiveServer, parse_events
+from ._live import Event, LiveServer, parse_events, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 MEETING = Recording.load(ROOT / "examples" / "meeting" / "replay.json").replies[0]
@@ -280,15 +280,6 @@ def relaying_threads() -> list[str]:
                 break
             walker = walker.f_back
     return found
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 @pytest.mark.parametrize("kind", KINDS)
