@@ -80,6 +80,7 @@ class Result:
     streams: int  # ended with a final event
     failed: int  # ended otherwise (error event, HTTP error, cut by the relay)
     mismatched: int  # ended, with another number of events than the answer makes
+    model_cpu: float
     client_cpu: float
 
     @property
@@ -116,6 +117,22 @@ def stream_events(relay: str, snapshots: list[int], count: int, skip: int) -> li
     if relay == "instructor":  # a model per chunk, the tool call's opening chunk too
         return [-1] + ([skip - 1] if skip else []) + list(range(skip, count))
     return ([skip - 1] if skip else []) + [index for index in snapshots if index >= skip]
+
+
+CORES = os.sched_getaffinity(0)
+RELAY_CORE = min(CORES)  # the relay's own, when there are two cores or more
+
+
+def _on_relay_core() -> None:
+    """In the relay's process, before it starts: a core of its own."""
+    if len(CORES) >= 2:
+        os.sched_setaffinity(0, {RELAY_CORE})
+
+
+def _off_relay_core() -> None:
+    """This process (the clients) and the model, started from it: the other cores."""
+    if len(CORES) >= 2:
+        os.sched_setaffinity(0, CORES - {RELAY_CORE})
 
 
 def free_port() -> int:
@@ -185,9 +202,10 @@ class Client:
 
 
 async def drive(
-    clients: list[Client], relay_pid: int, warmup: float, window: float
-) -> tuple[float, float, float, float]:
-    """Run the clients; return the window's start and end, the relay's and our CPU in it."""
+    clients: list[Client], relay_pid: int, model_pid: int, warmup: float, window: float
+) -> tuple[float, float, float, float, float]:
+    """Run the clients; return the window's start and end, and the CPU in it of the relay,
+    of the model and of this process."""
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
     async with httpx.AsyncClient(limits=limits, timeout=120) as http:
         tasks = []
@@ -195,13 +213,15 @@ async def drive(
             tasks.append(asyncio.create_task(client.run(http)))
             await asyncio.sleep(1.0 / len(clients))
         await asyncio.sleep(warmup)
-        start, cpu, own = time.monotonic(), cpu_seconds(relay_pid), time.process_time()
+        start, own = time.monotonic(), time.process_time()
+        cpu, model = cpu_seconds(relay_pid), cpu_seconds(model_pid)
         await asyncio.sleep(window)
-        end, cpu, own = time.monotonic(), cpu_seconds(relay_pid) - cpu, time.process_time() - own
+        end, own = time.monotonic(), time.process_time() - own
+        cpu, model = cpu_seconds(relay_pid) - cpu, cpu_seconds(model_pid) - model
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-    return start, end, cpu, own
+    return start, end, cpu, model, own
 
 
 def measure(
@@ -222,14 +242,19 @@ def measure(
         "SCHEMASTREAM_MODEL": "bench",
     }
     server = subprocess.Popen(
-        [python, HERE / "_web_relays.py", relay, str(relay_port)], env=environment, cwd=ROOT
+        [python, HERE / "_web_relays.py", relay, str(relay_port)],
+        env=environment,
+        cwd=ROOT,
+        preexec_fn=_on_relay_core,
     )
     try:
         wait_for_port(model_port, model)
         wait_for_port(relay_port, server)
         url = f"http://127.0.0.1:{relay_port}/meeting"
         clients = [Client(i, url, len(deltas), seed=i) for i in range(count)]
-        start, end, cpu, own = uvloop.run(drive(clients, server.pid, warmup, window))
+        start, end, cpu, model_cpu, own = uvloop.run(
+            drive(clients, server.pid, model.pid, warmup, window)
+        )
     finally:
         server.send_signal(signal.SIGINT)
         model.send_signal(signal.SIGTERM)
@@ -272,6 +297,7 @@ def measure(
         ended,
         failed,
         mismatched,
+        model_cpu,
         own,
     )
 
@@ -352,11 +378,13 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before the window")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/")
     args = parser.parse_args()
+    _off_relay_core()
     counts = (10, 300) if args.quick else COUNTS
     window = 3.0 if args.quick else args.window
     warmup = 2.0 if args.quick else args.warmup
     print(versions())
-    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+    load = os.getloadavg()[0]
+    print(f"load average before: {load:.2f} on {os.cpu_count()} cores", flush=True)
     header = [
         "| answer | relay | N | deltas/s | relay CPU µs per delta | relay CPU (cores)"
         " | p50 ms | p99 ms | streams ended / failed / miscounted |",
@@ -375,6 +403,9 @@ def main() -> int:
                     rows.append(row(result))
                     print(rows[-1], flush=True)
     lines = summary(results)
+    lines.append(
+        f"- load average (1 min) before the runs: {load:.2f}, after: {os.getloadavg()[0]:.2f}"
+    )
     print("\n".join(lines))
     report = (
         f"{versions()}; {os.cpu_count()} cores, shared by the model, the relay and the "
