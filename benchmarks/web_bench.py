@@ -321,6 +321,7 @@ def row(result: Result) -> str:
         f"| {result.size} | {LABELS[result.relay]} | {result.clients} | "
         f"{result.deltas / result.window:,.0f}{behind} | {result.us_per_delta:.1f} | "
         f"{load:.2f} | {_ms(result.percentile(0.5))} | {_ms(result.percentile(0.99))} | "
+        f"{result.model_cpu / result.window:.2f} + {result.client_cpu / result.window:.2f} | "
         f"{result.streams} / {result.failed} / {result.mismatched} |"
     )
 
@@ -387,8 +388,8 @@ def main() -> int:
     print(f"load average before: {load:.2f} on {os.cpu_count()} cores", flush=True)
     header = [
         "| answer | relay | N | deltas/s | relay CPU µs per delta | relay CPU (cores)"
-        " | p50 ms | p99 ms | streams ended / failed / miscounted |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        " | p50 ms | p99 ms | model + clients CPU (cores) | streams ended / failed / miscounted |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     print("\n".join(header), flush=True)
     results: list[Result] = []
@@ -408,13 +409,16 @@ def main() -> int:
     )
     print("\n".join(lines))
     report = (
-        f"{versions()}; {os.cpu_count()} cores, shared by the model, the relay and the "
-        "clients.\n\n"
+        f"{versions()}; {len(CORES)} cores: the relay alone on one"
+        + (", the model and the clients on the other" if len(CORES) == 2 else "")
+        + " (other work on the machine is not stopped: see the load average below).\n\n"
         f"Each stream is a MeetingInfo answer in {DELTA}-character deltas, {RATE:.0f} deltas a "
         "second. *deltas/s*: what the model sent in the window; *relay CPU µs per delta*: the "
         "relay process's CPU time over those deltas; *relay CPU (cores)*: its CPU seconds per "
         "second (1.00 is a core: past it, it falls behind); *p50/p99*: delta leaving the model "
-        "to its event reaching the client. Streams ended: with their final event, over the "
+        "to its event reaching the client; *model + clients CPU*: the load of the benchmark's "
+        "own processes (past their core, the model falls behind its pace and the latencies "
+        "include the clients' delay). Streams ended: with their final event, over the "
         "window; failed: error event or HTTP error; miscounted: a number of events other "
         "than the answer makes (a lost or extra event).\n\n"
         + "\n".join(header + rows)
