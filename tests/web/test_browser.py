@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hatchling.builders.wheel import WheelBuilder
 from openai import AsyncOpenAI
 from playwright.sync_api import Browser, Page
 
@@ -240,3 +241,8 @@ def test_the_declarations_name_every_export() -> None:
     names = sorted(exported.findall(script))
     assert names == ["StreamError", "applyOperations", "readEvents", "streamObject"]
     assert sorted(exported.findall(declarations)) == names
+
+
+def test_the_wheel_ships_the_module_and_its_types() -> None:
+    shipped = {f.distribution_path for f in WheelBuilder(str(ROOT)).recurse_included_files()}
+    assert {"schemastream/web/schemastream.js", "schemastream/web/schemastream.d.ts"} <= shipped
