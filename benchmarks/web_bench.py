@@ -82,6 +82,7 @@ class Result:
     mismatched: int  # ended, with another number of events than the answer makes
     model_cpu: float
     client_cpu: float
+    other_cpu: float  # of the rest of the machine
 
     @property
     def us_per_delta(self) -> float:
@@ -153,6 +154,13 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
             time.sleep(0.05)
 
 
+def machine_seconds() -> float:
+    """CPU seconds the whole machine has been busy (every core, every process), from /proc."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / TICK
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU time of a process, from /proc (Linux)."""
     stat = Path(f"/proc/{pid}/stat").read_text()
@@ -203,9 +211,9 @@ class Client:
 
 async def drive(
     clients: list[Client], relay_pid: int, model_pid: int, warmup: float, window: float
-) -> tuple[float, float, float, float, float]:
+) -> tuple[float, float, float, float, float, float]:
     """Run the clients; return the window's start and end, and the CPU in it of the relay,
-    of the model and of this process."""
+    of the model, of this process and of everything else on the machine."""
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
     async with httpx.AsyncClient(limits=limits, timeout=120) as http:
         tasks = []
@@ -213,15 +221,15 @@ async def drive(
             tasks.append(asyncio.create_task(client.run(http)))
             await asyncio.sleep(1.0 / len(clients))
         await asyncio.sleep(warmup)
-        start, own = time.monotonic(), time.process_time()
+        start, own, busy = time.monotonic(), time.process_time(), machine_seconds()
         cpu, model = cpu_seconds(relay_pid), cpu_seconds(model_pid)
         await asyncio.sleep(window)
-        end, own = time.monotonic(), time.process_time() - own
+        end, own, busy = time.monotonic(), time.process_time() - own, machine_seconds() - busy
         cpu, model = cpu_seconds(relay_pid) - cpu, cpu_seconds(model_pid) - model
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-    return start, end, cpu, model, own
+    return start, end, cpu, model, own, busy - cpu - model - own
 
 
 def measure(
@@ -252,7 +260,7 @@ def measure(
         wait_for_port(relay_port, server)
         url = f"http://127.0.0.1:{relay_port}/meeting"
         clients = [Client(i, url, len(deltas), seed=i) for i in range(count)]
-        start, end, cpu, model_cpu, own = uvloop.run(
+        start, end, cpu, model_cpu, own, other = uvloop.run(
             drive(clients, server.pid, model.pid, warmup, window)
         )
     finally:
@@ -299,6 +307,7 @@ def measure(
         mismatched,
         model_cpu,
         own,
+        other,
     )
 
 
@@ -322,6 +331,7 @@ def row(result: Result) -> str:
         f"{result.deltas / result.window:,.0f}{behind} | {result.us_per_delta:.1f} | "
         f"{load:.2f} | {_ms(result.percentile(0.5))} | {_ms(result.percentile(0.99))} | "
         f"{result.model_cpu / result.window:.2f} + {result.client_cpu / result.window:.2f} | "
+        f"{result.other_cpu / result.window:.2f} | "
         f"{result.streams} / {result.failed} / {result.mismatched} |"
     )
 
@@ -378,7 +388,16 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=8.0, help="seconds measured per run")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before the window")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/")
+    parser.add_argument(
+        "--priority",
+        type=int,
+        default=0,
+        help="raise the priority of every process of the run by this much (root; on a "
+        "machine shared with other work)",
+    )
     args = parser.parse_args()
+    if args.priority:
+        os.nice(-args.priority)  # the model, the relay and the clients inherit it
     _off_relay_core()
     counts = (10, 300) if args.quick else COUNTS
     window = 3.0 if args.quick else args.window
@@ -388,8 +407,9 @@ def main() -> int:
     print(f"load average before: {load:.2f} on {os.cpu_count()} cores", flush=True)
     header = [
         "| answer | relay | N | deltas/s | relay CPU µs per delta | relay CPU (cores)"
-        " | p50 ms | p99 ms | model + clients CPU (cores) | streams ended / failed / miscounted |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | p50 ms | p99 ms | model + clients CPU (cores) | other work (cores)"
+        " | streams ended / failed / miscounted |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     print("\n".join(header), flush=True)
     results: list[Result] = []
@@ -411,14 +431,22 @@ def main() -> int:
     report = (
         f"{versions()}; {len(CORES)} cores: the relay alone on one"
         + (", the model and the clients on the other" if len(CORES) == 2 else "")
-        + " (other work on the machine is not stopped: see the load average below).\n\n"
+        + " (other work on the machine is not stopped: see the load average below"
+        + (
+            f"; the run's processes at a priority raised by {args.priority}"
+            if args.priority
+            else ""
+        )
+        + ").\n\n"
         f"Each stream is a MeetingInfo answer in {DELTA}-character deltas, {RATE:.0f} deltas a "
         "second. *deltas/s*: what the model sent in the window; *relay CPU µs per delta*: the "
         "relay process's CPU time over those deltas; *relay CPU (cores)*: its CPU seconds per "
         "second (1.00 is a core: past it, it falls behind); *p50/p99*: delta leaving the model "
         "to its event reaching the client; *model + clients CPU*: the load of the benchmark's "
         "own processes (past their core, the model falls behind its pace and the latencies "
-        "include the clients' delay). Streams ended: with their final event, over the "
+        "include the clients' delay); *other work*: the CPU the rest of the machine used in "
+        "the window (on two cores, anything above zero is taken from the run). Streams "
+        "ended: with their final event, over the "
         "window; failed: error event or HTTP error; miscounted: a number of events other "
         "than the answer makes (a lost or extra event).\n\n"
         + "\n".join(header + rows)
