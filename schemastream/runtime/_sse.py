@@ -92,7 +92,7 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerEvent]:
         """Add bytes; return the events they completed (often none, sometimes several)."""
-        if self._skip_lf:
+        if self._skip_lf and chunk:
             # The last chunk ended in CR, already taken as a line end: drop the LF of a CRLF.
             self._skip_lf = False
             if chunk.startswith(b"\n"):
