@@ -7,8 +7,6 @@
   ``StreamingResponse``.
 - ``instructor``: what a peer would write: instructor's ``create_partial`` (a model per
   delta), each re-serialised whole with ``model_dump_json()``.
-- ``drain``, for reference: the same stream read to its end, nothing sent but the final
-  JSON: what any relay of it costs before it sends a byte.
 
     python benchmarks/_web_relays.py RELAY PORT
 """
@@ -27,12 +25,18 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
+from schemastream.runtime import AsyncPartialStream
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # examples/ is not installed: import it from the checkout
 
 from examples.meeting.demo import MESSAGES  # noqa: E402
-from examples.meeting.meeting_models import MeetingInfo, astream_meeting_info  # noqa: E402
+from examples.meeting.meeting_models import (  # noqa: E402
+    MeetingInfo,
+    PartialMeetingInfo,
+    astream_meeting_info,
+)
 from examples.web.app import create_app  # noqa: E402
 
 MODEL = "bench"
@@ -42,24 +46,25 @@ def messages(email: str) -> list[Any]:
     return [MESSAGES[0], {"role": "user", "content": email}]  # as the example app asks
 
 
-def snapshots_app(*, send_each: bool) -> Starlette:
-    """``astream_meeting_info`` in a ``StreamingResponse``: each snapshot dumped whole and
-    sent (``naive``), or only read (``drain``, the reference: then only the final JSON)."""
+async def snapshot_events(
+    stream: AsyncPartialStream[PartialMeetingInfo, MeetingInfo],
+) -> AsyncIterator[bytes]:
+    """The naive relay's events: each snapshot dumped whole, then the final JSON."""
+    async with stream:
+        async for snapshot in stream:
+            yield b"data: " + snapshot.model_dump_json().encode() + b"\n\n"
+        final = await stream.get_final()
+    yield b"event: final\ndata: " + final.model_dump_json().encode() + b"\n\n"
+
+
+def naive_app() -> Starlette:
+    """``astream_meeting_info`` in a ``StreamingResponse`` of ``snapshot_events``."""
     client = AsyncOpenAI()
 
     async def meeting(request: Request) -> StreamingResponse:
         email = (await request.json())["email"]
         stream = astream_meeting_info(client, messages=messages(email), model=MODEL)
-
-        async def events() -> AsyncIterator[bytes]:
-            async with stream:
-                async for snapshot in stream:
-                    if send_each:
-                        yield b"data: " + snapshot.model_dump_json().encode() + b"\n\n"
-                final = await stream.get_final()
-            yield b"event: final\ndata: " + final.model_dump_json().encode() + b"\n\n"
-
-        return StreamingResponse(events(), media_type="text/event-stream")
+        return StreamingResponse(snapshot_events(stream), media_type="text/event-stream")
 
     return Starlette(routes=[Route("/meeting", meeting, methods=["POST"])])
 
@@ -94,8 +99,7 @@ def instructor_app() -> Starlette:
 def serve(relay: str, port: int) -> None:
     apps: dict[str, Any] = {
         "patches": create_app,
-        "naive": lambda: snapshots_app(send_each=True),
-        "drain": lambda: snapshots_app(send_each=False),
+        "naive": naive_app,
         "instructor": instructor_app,
     }
     app = apps[relay]()

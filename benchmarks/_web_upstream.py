@@ -109,7 +109,7 @@ class Upstream:
         paced = Paced(due, ids, first, start, first, writer, rendering.deltas, done)
         heapq.heappush(self._due, paced)
         self._wake.set()
-        if not await done:
+        if not await done or writer.is_closing():  # closing: the relay hung up meanwhile
             return False
         writer.write(chunk(b"".join(rendering.tail)) + b"0\r\n\r\n")
         await writer.drain()

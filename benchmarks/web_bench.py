@@ -7,10 +7,12 @@ each post for a stream, stamp each event as it arrives and start the next stream
 ends. A client's first stream starts at a random point of the answer (the deltas before it
 come at once), so the clients are spread over their answers as real users would be.
 
-After the clients start and a warm-up, a window of a few seconds is measured: the relay's
-CPU time (from /proc) per delta the model sent in it, and the added latency of each event
+The relay has a core of its own; the model and the clients share the other. After the
+clients start and a warm-up, a window of a few seconds is measured: the relay's CPU time
+(from /proc) per delta it passed on in the window, and the added latency of each event
 whose delta left the model in the window (delta sent -> event received; which delta made
 which event is known from parsing the answer once, and checked on every stream that ends).
+Then, without a network (``_web_inprocess.py``), what each relay adds to reading the stream.
 
     .venv-bench/bin/python benchmarks/web_bench.py          # about eight minutes
     .venv-bench/bin/python benchmarks/web_bench.py --quick  # fewer, shorter runs
@@ -38,6 +40,7 @@ from typing import Any
 
 import httpx
 import uvloop
+from _web_inprocess import table as inprocess_table
 from client_bench import meeting
 
 from schemastream.runtime import PartialStream
@@ -57,9 +60,8 @@ SIZES = {"1 KB": 1 << 10, "10 KB": 10 << 10}
 COUNTS = (10, 100, 300, 1000)
 # instructor re-parses and re-validates the whole answer per delta: at N=10 it already
 # needs more than a core for 10 KB answers, so it is measured there only.
-PLAN = {"patches": COUNTS, "naive": COUNTS, "instructor": (10,), "drain": (300,)}
+PLAN = {"patches": COUNTS, "naive": COUNTS, "instructor": (10,)}
 LABELS = {
-    "drain": "(reference: the stream read, nothing relayed)",
     "patches": "schemastream.web `sse_response`",
     "naive": "naive: snapshot `model_dump_json()`",
     "instructor": "instructor `create_partial` + `model_dump_json()`",
@@ -72,7 +74,7 @@ class Result:
     size: str
     relay: str
     clients: int
-    deltas: int  # passed on by the relay in the window (drain: sent by the model)
+    deltas: int  # passed on by the relay in the window
     sent: int  # sent by the model in the window
     window: float
     cpu: float  # relay CPU seconds in the window
@@ -83,6 +85,7 @@ class Result:
     model_cpu: float
     client_cpu: float
     other_cpu: float  # of the rest of the machine
+    event_bytes: float  # sent to a client per event, on average over the run
 
     @property
     def us_per_delta(self) -> float:
@@ -113,8 +116,6 @@ def stream_events(relay: str, snapshots: list[int], count: int, skip: int) -> li
     A stream that skips ``skip`` deltas gets them as one: one snapshot (one model for
     instructor), then the rest as from the start (the parser's state is the same).
     """
-    if relay == "drain":
-        return []
     if relay == "instructor":  # a model per chunk, the tool call's opening chunk too
         return [-1] + ([skip - 1] if skip else []) + list(range(skip, count))
     return ([skip - 1] if skip else []) + [index for index in snapshots if index >= skip]
@@ -177,6 +178,8 @@ class Client:
         self.answer_deltas = answer_deltas
         self.random = random.Random(seed)
         self.streams: list[tuple[int, int, list[float], str]] = []  # serial, skip, times, end
+        self.received = 0  # bytes of the event streams
+        self.events = 0
 
     async def run(self, http: httpx.AsyncClient) -> None:
         serial = 0
@@ -197,8 +200,10 @@ class Client:
             buffer = b""
             async for data in response.aiter_raw():
                 now = time.monotonic()
+                self.received += len(data)
                 buffer += data
                 *events, buffer = buffer.split(b"\n\n")
+                self.events += len(events)
                 for event in events:
                     if event.startswith((b"event: patch", b"data:")):
                         times.append(now)
@@ -263,15 +268,11 @@ def measure(
         start, end, cpu, model_cpu, own, other = uvloop.run(
             drive(clients, server.pid, model.pid, warmup, window)
         )
-    finally:
-        server.send_signal(signal.SIGINT)
+    finally:  # the relay first: with the model gone, its open streams would fail loudly
+        server.kill()
+        server.wait()
         model.send_signal(signal.SIGTERM)
         model.wait(30)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     stamps = marshal.loads(log.read_bytes())
     sent = {(c, s, i): (t, paced) for c, s, i, t, paced in stamps}
     deltas_sent = sum(1 for *_, t, _ in stamps if start <= t < end)
@@ -297,7 +298,7 @@ def measure(
         size,
         relay,
         count,
-        relayed if relay != "drain" else deltas_sent,
+        relayed,
         deltas_sent,
         end - start,
         cpu,
@@ -308,6 +309,7 @@ def measure(
         model_cpu,
         own,
         other,
+        sum(c.received for c in clients) / max(sum(c.events for c in clients), 1),
     )
 
 
@@ -325,10 +327,10 @@ def _progress(expected: list[int], times: list[float], skip: int, moment: float)
 
 def row(result: Result) -> str:
     load = result.cpu / result.window
-    behind = " (behind)" if result.deltas < 0.95 * result.sent else ""
     return (
         f"| {result.size} | {LABELS[result.relay]} | {result.clients} | "
-        f"{result.deltas / result.window:,.0f}{behind} | {result.us_per_delta:.1f} | "
+        f"{result.sent / result.window:,.0f} | {result.deltas / result.window:,.0f} | "
+        f"{result.us_per_delta:.1f} | {result.event_bytes:,.0f} | "
         f"{load:.2f} | {_ms(result.percentile(0.5))} | {_ms(result.percentile(0.99))} | "
         f"{result.model_cpu / result.window:.2f} + {result.client_cpu / result.window:.2f} | "
         f"{result.other_cpu / result.window:.2f} | "
@@ -387,17 +389,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="N = 10 and 300, short windows")
     parser.add_argument("--window", type=float, default=8.0, help="seconds measured per run")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before the window")
-    parser.add_argument("--no-write", action="store_true", help="do not write docs/")
-    parser.add_argument(
-        "--priority",
-        type=int,
-        default=0,
-        help="raise the priority of every process of the run by this much (root; on a "
-        "machine shared with other work)",
-    )
     args = parser.parse_args()
-    if args.priority:
-        os.nice(-args.priority)  # the model, the relay and the clients inherit it
     _off_relay_core()
     counts = (10, 300) if args.quick else COUNTS
     window = 3.0 if args.quick else args.window
@@ -406,60 +398,26 @@ def main() -> int:
     load = os.getloadavg()[0]
     print(f"load average before: {load:.2f} on {os.cpu_count()} cores", flush=True)
     header = [
-        "| answer | relay | N | deltas/s | relay CPU µs per delta | relay CPU (cores)"
-        " | p50 ms | p99 ms | model + clients CPU (cores) | other work (cores)"
+        "| answer | relay | N | deltas/s sent | passed on | relay CPU µs per delta"
+        " | bytes per event | relay CPU (cores) | p50 ms | p99 ms"
+        " | model + clients CPU (cores) | other work (cores)"
         " | streams ended / failed / miscounted |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     print("\n".join(header), flush=True)
     results: list[Result] = []
-    rows: list[str] = []
+    answers = {size: split_text(meeting(nbytes), DELTA) for size, nbytes in SIZES.items()}
     with tempfile.TemporaryDirectory() as tmp:
-        for size, nbytes in SIZES.items():
-            deltas = split_text(meeting(nbytes), DELTA)
+        for size, deltas in answers.items():
             for relay, planned in PLAN.items():
                 for count in (c for c in counts if c in planned):
                     result = measure(relay, size, count, deltas, Path(tmp), warmup, window)
                     results.append(result)
-                    rows.append(row(result))
-                    print(rows[-1], flush=True)
-    lines = summary(results)
-    lines.append(
-        f"- load average (1 min) before the runs: {load:.2f}, after: {os.getloadavg()[0]:.2f}"
-    )
-    print("\n".join(lines))
-    report = (
-        f"{versions()}; {len(CORES)} cores: the relay alone on one"
-        + (", the model and the clients on the other" if len(CORES) == 2 else "")
-        + " (other work on the machine is not stopped: see the load average below"
-        + (
-            f"; the run's processes at a priority raised by {args.priority}"
-            if args.priority
-            else ""
-        )
-        + ").\n\n"
-        f"Each stream is a MeetingInfo answer in {DELTA}-character deltas, {RATE:.0f} deltas a "
-        "second. *deltas/s*: what the model sent in the window; *relay CPU µs per delta*: the "
-        "relay process's CPU time over those deltas; *relay CPU (cores)*: its CPU seconds per "
-        "second (1.00 is a core: past it, it falls behind); *p50/p99*: delta leaving the model "
-        "to its event reaching the client; *model + clients CPU*: the load of the benchmark's "
-        "own processes (past their core, the model falls behind its pace and the latencies "
-        "include the clients' delay); *other work*: the CPU the rest of the machine used in "
-        "the window (on two cores, anything above zero is taken from the run). Streams "
-        "ended: with their final event, over the "
-        "window; failed: error event or HTTP error; miscounted: a number of events other "
-        "than the answer makes (a lost or extra event).\n\n"
-        + "\n".join(header + rows)
-        + "\n\n"
-        + "\n".join(lines)
-        + "\n"
-    )
-    if not args.no_write and not args.quick:
-        (ROOT / "docs" / "benchmarks-web.md").write_text(
-            "# Web relay benchmark\n\nMeasured by `benchmarks/web_bench.py` (run it with "
-            "`.venv-bench/bin/python benchmarks/web_bench.py`).\n\n" + report,
-            encoding="utf-8",
-        )
+                    print(row(result), flush=True)
+    print("\n".join(summary(results)))
+    print(f"load average (1 min) before the runs: {load:.2f}, after: {os.getloadavg()[0]:.2f}")
+    print("\nWithout a network: CPU µs per delta, the best of several runs\n")
+    print("\n".join(inprocess_table(answers)))
     return 0
 
 
