@@ -39,15 +39,18 @@ docs: $(STAMP)
 pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q
 
-# The browser tests drive Debian's chromium (Playwright, no browser download): root installs it.
+# The browser tests drive Debian's chromium (Playwright, no browser download): installed
+# with apt-get when missing, as root or through sudo; without either, make test stops here.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 $(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-	else \
-		echo "The browser tests need Debian's chromium at $(CHROMIUM): run" \
-			"'sudo apt-get install chromium', then make test again." >&2; \
+	@if [ -n "$(SUDO)" ] && ! command -v sudo >/dev/null; then \
+		echo "The browser tests need Debian's chromium at $(CHROMIUM), and installing it" \
+			"needs root or sudo: run 'apt-get install chromium' as root, then make test." >&2; \
 		exit 1; \
 	fi
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+	@test -x $(CHROMIUM) || { echo "apt-get installed no $(CHROMIUM)" >&2; exit 1; }
 
 # Regenerate every checked-in generated package from [tool.schemastream] in pyproject.toml.
 models: $(STAMP)

@@ -44,7 +44,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"the browser tests need Debian's chromium at {CHROMIUM}: "
-            "apt-get install chromium (make test installs it when run as root)",
+            "apt-get install chromium (make test does, as root or through sudo)",
             pytrace=False,
         )
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
