@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.metadata
 import json
 import marshal
 import os
-import platform
 import random
 import signal
 import socket
@@ -41,7 +39,7 @@ from typing import Any
 import httpx
 import uvloop
 from _web_inprocess import table as inprocess_table
-from client_bench import meeting
+from client_bench import meeting, versions
 
 from schemastream.runtime import PartialStream
 from schemastream.testing import split_text
@@ -61,6 +59,18 @@ COUNTS = (10, 100, 300, 1000)
 # instructor re-parses and re-validates the whole answer per delta: at N=10 it already
 # needs more than a core for 10 KB answers, so it is measured there only.
 PLAN = {"patches": COUNTS, "naive": COUNTS, "instructor": (10,)}
+# The versions printed with the tables.
+PACKAGES = (
+    "schemastream",
+    "starlette",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "httpx",
+    "openai",
+    "instructor",
+    "pydantic",
+)
 LABELS = {
     "patches": "schemastream.web `sse_response`",
     "naive": "naive: snapshot `model_dump_json()`",
@@ -342,18 +352,6 @@ def _ms(seconds: float) -> str:
     return "n/a" if seconds != seconds else f"{1e3 * seconds:.1f}"  # NaN: no event to time
 
 
-def versions() -> str:
-    names = ["schemastream", "starlette", "uvicorn", "uvloop", "httptools", "httpx", "openai"]
-    names += ["instructor", "pydantic"]
-    found = []
-    for name in names:
-        try:
-            found.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return f"Python {platform.python_version()} on {platform.machine()}; " + ", ".join(found)
-
-
 def summary(results: list[Result]) -> list[str]:
     lines = []
     for size in SIZES:
@@ -394,7 +392,7 @@ def main() -> int:
     counts = (10, 300) if args.quick else COUNTS
     window = 3.0 if args.quick else args.window
     warmup = 2.0 if args.quick else args.warmup
-    print(versions())
+    print(versions(PACKAGES))
     load = os.getloadavg()[0]
     print(f"load average before: {load:.2f} on {os.cpu_count()} cores", flush=True)
     header = [
