@@ -28,6 +28,7 @@ from ._errors import (
     StreamLimitError,
     UnexpectedToolCallError,
 )
+from ._lazy_classes import DeferredRootModel, LazyClasses
 from ._options import OpenAIOptions
 from ._parser import (
     DEFAULT_MAX_DEPTH,
@@ -56,9 +57,11 @@ __all__ = [
     "AsyncPartialStream",
     "AsyncTextSource",
     "ContentFilterError",
+    "DeferredRootModel",
     "FinalValidationError",
     "IncompleteJSONError",
     "JSONParseError",
+    "LazyClasses",
     "LengthLimitError",
     "LimitExceededError",
     "MalformedChunkError",
