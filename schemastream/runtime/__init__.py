@@ -29,6 +29,7 @@ from ._errors import (
     UnexpectedToolCallError,
 )
 from ._helpers import StreamHelpers
+from ._lazy_classes import DeferredRootModel, LazyClasses
 from ._options import OpenAIOptions
 from ._package import lazy_exports
 from ._parser import (
@@ -59,9 +60,11 @@ __all__ = [
     "AsyncPartialStream",
     "AsyncTextSource",
     "ContentFilterError",
+    "DeferredRootModel",
     "FinalValidationError",
     "IncompleteJSONError",
     "JSONParseError",
+    "LazyClasses",
     "LengthLimitError",
     "LimitExceededError",
     "MalformedChunkError",
