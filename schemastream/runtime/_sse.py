@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from openai.types import CompletionUsage
     from openai.types.responses import ResponseUsage
 
+    from ._reasoning import Reasoning
+
 __all__ = [
     "DEFAULT_MAX_EVENT_SIZE",
     "DEFAULT_MAX_IDLE_EVENTS",
@@ -37,12 +39,13 @@ ServerEvent = tuple[str | None, bytes]
 """One dispatched event: its ``event:`` name (``None`` when absent or empty) and its data."""
 
 DEFAULT_MAX_IDLE_EVENTS = 100_000
-"""Events and other lines in a row without answer text before a stream counts as stalled."""
+"""Events and other lines in a row without answer text or reasoning: then a stream stalled."""
 
 DEFAULT_MAX_EVENT_SIZE = DEFAULT_MAX_SIZE + (64 << 10)
 """Bytes one event (or line) may hold: no more text than a whole document, plus its wrapping."""
 
 _BOM = b"\xef\xbb\xbf"
+_CR, _LF = 13, 10  # as ints, ``in`` looks for a byte with memchr
 
 
 class SSEDecoder:
@@ -51,10 +54,13 @@ class SSEDecoder:
     Lines end in LF, CRLF or CR; ``data`` lines of one event are joined with LF; comments,
     ``id`` and ``retry`` are ignored; one leading byte order mark is skipped. An event
     still open when the body ends is dropped, as the spec says, so a connection cut
-    mid-line never yields half an event. Work is linear in the bytes fed, however the
-    lines are cut, and an unfinished line or event past ``max_event_size`` bytes raises
-    ``StreamLimitError``. ``skipped`` counts the lines of the last ``feed`` that carried
-    no data (comments, keep-alive blank lines, other fields).
+    mid-line never yields half an event. One field beyond the spec: ``error: <value>``,
+    which llama.cpp's server sent instead of ``data:`` for errors until September 2025,
+    is read as an ``error`` event with that data rather than dropped. Work is linear in
+    the bytes fed, however the lines are cut, and an unfinished line or event past
+    ``max_event_size`` bytes raises ``StreamLimitError``. ``skipped`` counts the lines
+    of the last ``feed`` that carried no data (comments, keep-alive blank lines, other
+    fields).
 
     >>> decoder = SSEDecoder()
     >>> decoder.feed(b'data: {"a": 1}\n\nevent: done\nda')
@@ -70,8 +76,11 @@ class SSEDecoder:
         "_held",
         "_limit",
         "_line",
+        "_name",
+        "_named",
         "_open",
         "_skip_lf",
+        "_tidy",
         "skipped",
     )
 
@@ -86,11 +95,35 @@ class SSEDecoder:
         self._skip_lf = False
         self._event: str | None = None
         self._data: list[bytes] = []
+        self._tidy = False  # nothing held: no line, event, CR or BOM check pending
+        self._name = b""  # the last event name read the quick way, and what it decodes to
+        self._named: str | None = None
         self.skipped = 0
 
     def feed(self, chunk: bytes) -> list[ServerEvent]:
         """Add bytes; return the events they completed (often none, sometimes several)."""
-        if self._skip_lf:
+        if self._tidy and chunk.endswith(b"\n\n") and _CR not in chunk:
+            # The usual read: one whole event of one data line, as servers write them,
+            # maybe named by an event line (the Responses API).
+            if chunk.startswith(b"data: "):
+                data = chunk[6:-2]
+                if _LF not in data:
+                    self.skipped = 0
+                    return [(None, data)]
+            elif chunk.startswith(b"event: "):
+                end = chunk.find(b"\n")
+                data = chunk[end + 7 : -2]
+                if chunk.startswith(b"data: ", end + 1) and _LF not in data:
+                    name = chunk[7:end]
+                    if name != self._name:
+                        self._name = name
+                        self._named = name.decode("utf-8", "replace") or None
+                    self.skipped = 1
+                    return [(self._named, data)]
+        return self._lines(chunk)
+
+    def _lines(self, chunk: bytes) -> list[ServerEvent]:
+        if self._skip_lf and chunk:
             # The last chunk ended in CR, already taken as a line end: drop the LF of a CRLF.
             self._skip_lf = False
             if chunk.startswith(b"\n"):
@@ -130,6 +163,9 @@ class SSEDecoder:
                 self._event = None
             elif line.startswith(b"data:"):
                 data.append(line[6:] if line.startswith(b"data: ") else line[5:])
+            elif line.startswith(b"error:"):
+                data.append(line[7:] if line.startswith(b"error: ") else line[6:])
+                self._event = "error"
             else:
                 skipped += 1
                 if line.startswith(b"event:"):
@@ -139,11 +175,16 @@ class SSEDecoder:
                     data.append(b"")
                 elif line == b"event":
                     self._event = None
+                elif line == b"error":
+                    skipped -= 1
+                    data.append(b"")
+                    self._event = "error"
         self.skipped = skipped
         if rest or data:
             self._hold(rest, len(buffer) if data else 0)
         else:
             self._open = 0
+        self._tidy = not (self._line or data or self._skip_lf) and self._event is None
         return events
 
     def _hold(self, rest: bytes, opened: int) -> None:
@@ -226,7 +267,7 @@ class Limits:
             "max_idle_events",
             self.max_idle_events,
             f"the server sent more than {self.max_idle_events:,} events and lines in a row "
-            "without answer text (max_idle_events)",
+            "without answer text or reasoning (max_idle_events)",
         )
 
 
@@ -254,8 +295,12 @@ class DeltaReader(Protocol):
     @property
     def usage(self) -> CompletionUsage | ResponseUsage | None: ...
 
+    @property
+    def reasoning(self) -> Reasoning: ...
+
     def read(self, event: str | None, data: bytes) -> str | None:
-        """Return the text delta the event carries, or raise a ``StreamError``."""
+        """Return the text delta the event carries, ``""`` for progress without text
+        (reasoning), ``None`` for neither; or raise a ``StreamError``."""
         ...
 
     def finish(self) -> None:
@@ -363,6 +408,11 @@ class SSETextSource:
         """Token usage the server reported (``None`` when it sent none)."""
         return self._reader.usage
 
+    @property
+    def reasoning(self) -> str:
+        """The reasoning text received so far."""
+        return self._reader.reasoning.text
+
     def __iter__(self) -> Iterator[str]:
         reader = self._reader
         limits = self._limits
@@ -390,8 +440,10 @@ class SSETextSource:
                     if text:
                         idle = 0
                         yield text
-                    else:
+                    elif text is None:
                         idle += 1
+                    else:
+                        idle = 0  # reasoning: progress, though no text
                 idle += decoder.skipped
                 if idle > max_idle:
                     raise limits.stalled()
@@ -426,6 +478,11 @@ class AsyncSSETextSource:
         """Token usage the server reported (``None`` when it sent none)."""
         return self._reader.usage
 
+    @property
+    def reasoning(self) -> str:
+        """The reasoning text received so far."""
+        return self._reader.reasoning.text
+
     def __aiter__(self) -> AsyncIterator[str]:
         return self._deltas()
 
@@ -456,8 +513,10 @@ class AsyncSSETextSource:
                     if text:
                         idle = 0
                         yield text
-                    else:
+                    elif text is None:
                         idle += 1
+                    else:
+                        idle = 0  # reasoning: progress, though no text
                 idle += decoder.skipped
                 if idle > max_idle:
                     raise limits.stalled()

@@ -1,0 +1,191 @@
+"""Event templates: most text events are read without parsing them whole.
+
+A server streams each text delta as the same JSON event with another string in it (and
+maybe another counter, such as ``sequence_number``). From the plain text events it has
+read in full, a reader learns that template: the bytes around the text's string literal,
+with a hole for each number that changed. An event that matches it is the same event
+with another text, so only the literal is parsed. A template is checked once, on a probe
+event, before it is used; an event that does not match is read in full, as always.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pydantic_core import from_json
+
+from ._wire import loads
+
+__all__ = ["EventTemplate", "TemplateLearner"]
+
+_LITERAL = rb'("[^"\\]*(?:\\.[^"\\]*)*")'
+_COUNTER = rb"(?:0|[1-9][0-9]{0,17})"  # a JSON integer json.loads and pydantic-core both read
+_VALUE = re.compile(rb"[ \t\r\n]*:[ \t\r\n]*" + _LITERAL)
+_DIGITS = re.compile(rb"([0-9]+)")
+_PROBE = "\x7f"
+_PROBE_LITERAL = b'\\u007f"'
+
+Parts = list[bytes | None]
+"""Bytes, and ``None`` for a counter's digits."""
+
+
+class EventTemplate:
+    """The bytes of a plain text event around its text's string literal (quotes included).
+
+    ``head`` and ``tail`` are the bytes before and after the literal, ``None`` standing for
+    a counter's digits. The constant bytes at both ends are compared as bytes; a regular
+    expression reads only what lies between them when there are counters.
+    """
+
+    __slots__ = ("_pattern", "_prefix", "_start", "_stop", "_suffix", "head", "tail")
+
+    def __init__(self, head: Parts, tail: Parts) -> None:
+        self.head = head
+        self.tail = tail
+        first = head.index(None) if None in head else len(head)
+        last = len(tail) - tail[::-1].index(None) if None in tail else 0
+        self._prefix = _joined(head[:first])
+        self._suffix = _joined(tail[last:])
+        self._start = len(self._prefix)
+        self._stop = len(self._suffix)
+        self._pattern: re.Pattern[bytes] | None = None
+        if first < len(head) or last > 0:  # counters: a pattern for what lies between
+            pieces = [*map(_piece, head[first:]), _LITERAL, *map(_piece, tail[:last])]
+            self._pattern = re.compile(b"".join(pieces), re.DOTALL)
+
+    def literal(self, data: bytes) -> bytes | None:
+        """The string literal at the text's place, if ``data`` matches (then check it parses)."""
+        if not data.startswith(self._prefix) or not data.endswith(self._suffix):
+            return None
+        end = len(data) - self._stop
+        pattern = self._pattern
+        if pattern is None:
+            return data[self._start : end]
+        match = pattern.fullmatch(data, self._start, end)
+        return None if match is None else match.group(1)
+
+    def probe(self, literal: bytes) -> bytes:
+        """An event of this template: ``literal`` as the text, 7 in each counter."""
+        head = b"".join(b"7" if part is None else part for part in self.head)
+        tail = b"".join(b"7" if part is None else part for part in self.tail)
+        return head + literal + tail
+
+
+def _piece(part: bytes | None) -> bytes:
+    return _COUNTER if part is None else re.escape(part)
+
+
+def _joined(parts: Parts) -> bytes:
+    """Parts known to hold no counter, as bytes."""
+    return b"".join(part for part in parts if part is not None)
+
+
+def _split(data: bytes, key: bytes, text: str) -> tuple[bytes, bytes, bytes] | None:
+    """``data`` cut around the string literal of a ``key`` (``b'"content"'``...) reading
+    ``text``, the last one if several do."""
+    end = len(data)
+    while True:
+        at = data.rfind(key, 0, end)
+        if at < 0:
+            return None
+        match = _VALUE.match(data, at + len(key))
+        if match is not None:
+            literal = match.group(1)
+            try:
+                value = loads(literal)
+            except ValueError:
+                value = None
+            if value == text:
+                return data[: match.start(1)], literal, data[match.end(1) :]
+        end = at + len(key) - 1
+
+
+def _counters(before: bytes, after: bytes) -> Parts | None:
+    """The bytes both share, with a hole where only digits differ (``None`` if more does)."""
+    old = _DIGITS.split(before)
+    new = _DIGITS.split(after)
+    if len(old) != len(new):
+        return None
+    parts: Parts = []
+    for i, (a, b) in enumerate(zip(old, new, strict=True)):
+        if a == b:
+            parts.append(a)
+        elif i % 2:  # a run of digits
+            parts.append(None)
+        else:
+            return None
+    return parts
+
+
+class TemplateLearner:
+    """Learns a reader's template from the plain text events it reads in full.
+
+    ``plain`` reads an event's parsed JSON: the text if the event is a plain text event
+    (reading it means returning that text, nothing else), else ``None``. ``key`` is the
+    JSON key of that text. A learner that keeps learning templates no event then matches
+    (a server that varies more than counters per event) stops trying.
+    """
+
+    __slots__ = ("_failures", "_key", "_last", "_plain", "hit", "template")
+
+    def __init__(self, key: bytes, plain: Callable[[Any], str | None]) -> None:
+        self._key = key
+        self._plain = plain
+        self._last: tuple[bytes, bytes] | None = None
+        self._failures = 0
+        self.template: EventTemplate | None = None
+        self.hit = False  # whether the current template matched an event
+
+    @property
+    def learning(self) -> bool:
+        return self._failures < 4
+
+    def learn(self, data: bytes, chunk: Any) -> None:
+        """After ``data`` (parsed: ``chunk``) was read in full."""
+        text = self._plain(chunk)
+        if text is None:
+            return
+        if self.template is not None and not self.hit:
+            self._failures += 1  # a plain event the template, never matched, did not match
+        cut = _split(data, self._key, text)
+        if cut is None:
+            self._failures += 1
+            return
+        head, literal, tail = cut
+        candidate = EventTemplate([head], [tail])
+        if self._last is not None:
+            heads = _counters(self._last[0], head)
+            tails = _counters(self._last[1], tail)
+            if heads is not None and tails is not None:
+                candidate = EventTemplate(heads, tails)
+        self._last = (head, tail)
+        probe = candidate.probe(literal[:-1] + _PROBE_LITERAL)
+        try:
+            checked = self._plain(loads(probe))
+        except ValueError:
+            checked = None
+        if checked == text + _PROBE:
+            self.template = candidate
+            self.hit = False
+        else:
+            self._failures += 1
+
+    def text(self, data: bytes) -> str | None:
+        """The text of ``data`` if it matches the template and its literal parses."""
+        template = self.template
+        if template is None:
+            return None
+        literal = template.literal(data)
+        if literal is None:
+            return None
+        try:
+            text = from_json(literal)
+        except ValueError:
+            return None  # not one string (or a lone surrogate): the full reading decides
+        if text.__class__ is not str:
+            return None  # a number or null where the text was: the full reading decides
+        if not self.hit:
+            self.hit = True
+        return text
