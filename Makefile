@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy schemastream examples/meeting/meeting_models tests/golden tests/typing
+	$(BIN)/mypy schemastream examples/meeting/meeting_models examples/from_pydantic tests/golden tests/typing
 	$(BIN)/pyright --pythonpath $(BIN)/python -p tests/golden/pyrightconfig.json
 	$(BIN)/pyright --pythonpath $(BIN)/python schemastream tests/typing
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
 
 Kind = Literal["talk", "panel", "break"]
 KINDS: frozenset[str] = frozenset(("talk", "panel", "break"))
@@ -77,7 +77,7 @@ class PartialUser(PartialModel):
     age: int | None = None
     score: float | None = None
     address: PartialAddress | None = None
-    tags: list[str] | None = None
+    tags: SnapshotList[str] | None = None
     bio: str | None = None
 
 
@@ -93,8 +93,8 @@ class PartialAgendaItem(PartialModel):
 class PartialDoc(PartialModel):
     event: str | None = None
     edition: int | None = None
-    agenda: list[PartialAgendaItem] | None = None
-    users: list[PartialUser] | None = None
+    agenda: SnapshotList[PartialAgendaItem] | None = None
+    users: SnapshotList[PartialUser] | None = None
 
 
 # --- plain all-optional models (pydantic's experimental partial validation) -------------------
@@ -256,3 +256,70 @@ def chunk_text(text: str, seed: int = 7, low: int = 1, high: int = 8) -> list[st
         chunks.append(text[i : i + step])
         i += step
     return chunks
+
+
+# --- flat arrays and wide dicts: one long open container ---------------------------------
+
+
+class Row(BaseModel):
+    id: int
+    name: str
+    ok: bool
+
+
+class Flat(BaseModel):
+    rows: list[Row]
+
+
+class Wide(BaseModel):
+    values: dict[str, int]
+
+
+class PartialRow(PartialModel):
+    id: int | None = None
+    name: str | None = None
+    ok: bool | None = None
+
+
+class PartialFlat(PartialModel):
+    rows: SnapshotList[PartialRow] | None = None
+
+
+class PartialWide(PartialModel):
+    values: SnapshotDict[int] | None = None
+
+
+class AllOptionalRow(BaseModel):
+    id: int | None = None
+    name: str | None = None
+    ok: bool | None = None
+
+
+class AllOptionalFlat(BaseModel):
+    rows: list[AllOptionalRow] | None = None
+
+
+class AllOptionalWide(BaseModel):
+    values: dict[str, int] | None = None
+
+
+def flat_document(size: int) -> str:
+    """``{"rows": [...]}``: small objects, as many as fit ``size`` characters."""
+    rows = []
+    total = len('{"rows": []}')
+    while total < size:
+        row = json.dumps({"id": len(rows), "name": f"row {len(rows)}", "ok": len(rows) % 3 == 0})
+        rows.append(row)
+        total += len(row) + 2
+    return '{"rows": [' + ", ".join(rows) + "]}"
+
+
+def wide_document(size: int) -> str:
+    """``{"values": {...}}``: one object with as many keys as fit ``size`` characters."""
+    items = []
+    total = len('{"values": {}}')
+    while total < size:
+        item = f'"key{len(items)}": {len(items) * 7}'
+        items.append(item)
+        total += len(item) + 2
+    return '{"values": {' + ", ".join(items) + "}}"

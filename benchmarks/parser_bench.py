@@ -1,9 +1,11 @@
 """Parser benchmark: schemastream's incremental SnapshotParser against the streaming peers.
 
 Every contender turns the same seeded 1..8-character chunks of a ~1 KB to ~1 MB document
-into one ``Doc`` snapshot per chunk; the script prints library versions, a markdown table
-and a PASS/FAIL line per target of issue 3, and writes ``docs/benchmarks-parser.md`` and
-``docs/parser-loglog.png``. Run it from the repository root (about 3 minutes of CPU):
+into one ``Doc`` snapshot per chunk. Then flat arrays and wide dicts up to 16 MB (does the
+cost per chunk stay flat?), and ``patches()``/``elements()`` beside the snapshots. The script
+prints library versions, the tables and a PASS/FAIL line per target (issues 3 and 12), and
+writes ``docs/benchmarks-parser.md`` and ``docs/parser-loglog.png``. Run it from the
+repository root (about 5 minutes of CPU; the 16 MB documents are read once each):
 
     .venv-bench/bin/python benchmarks/parser_bench.py
 """
@@ -17,6 +19,7 @@ import importlib.metadata
 import math
 import platform
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import _change_streams
+import _scaling
 import jiter
 import partial_json_parser
 from _docs import KINDS, AllOptionalDoc, Doc, PartialDoc, build_document, chunk_text
@@ -32,7 +37,7 @@ from openai.lib.streaming.chat import ChatCompletionStreamState
 from openai.types.chat import ChatCompletionChunk
 from pydantic import BaseModel, TypeAdapter
 
-from schemastream.runtime import SnapshotParser
+from schemastream.runtime import PartialModel, SnapshotParser
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"1 KB": 1 << 10, "10 KB": 10 << 10, "100 KB": 100 << 10, "1 MB": 1 << 20}
@@ -76,23 +81,45 @@ class Contender:
 
 class SchemaStream(Contender):
     name = "schemastream"
+    partial: type[BaseModel] = PartialDoc
+    full: type[BaseModel] = Doc
 
     def snapshots(self, items: Sequence[Any], *, final: bool) -> Iterator[Snapshot]:
-        parser = SnapshotParser(PartialDoc)
+        parser = SnapshotParser(self.partial)
         for chunk in items:
             yield parser.value if parser.feed(chunk) else None
         if final:
             parser.finish()
-            Doc.model_validate_json(parser.text)
+            self.full.model_validate_json(parser.text)
 
     def step(self, text: str, items: Sequence[Any], ends: Sequence[int], k: int) -> float:
-        parser = SnapshotParser(PartialDoc)
+        parser = SnapshotParser(self.partial)
         if k:
             parser.feed(text[: ends[k - 1]])
         start = _clock()
         if parser.feed(items[k]):
             parser.value  # noqa: B018 - reading the snapshot is part of the work
         return _clock() - start
+
+
+class FromClasses(SchemaStream):
+    """The twin ``schemastream generate _docs:Doc`` writes from ``Doc`` as the user's class."""
+
+    name = "schemastream from user classes"
+
+    def __init__(self) -> None:
+        from schemastream.generator import ClassesInput, build
+
+        files = build(ClassesInput("_docs", ("Doc",), Path(__file__).parent)).files
+        self._dir = tempfile.TemporaryDirectory()
+        package = Path(self._dir.name, "docs_from_classes")
+        package.mkdir()
+        for file_name, text in files.items():
+            (package / file_name).write_text(text, encoding="utf-8")
+        sys.path.insert(0, self._dir.name)
+        spec = importlib.import_module("docs_from_classes").DOC_SPEC
+        assert spec.full is Doc
+        self.partial, self.full = spec.partial, spec.full
 
 
 def _text_deltas(completion: Any) -> Iterator[str]:
@@ -232,6 +259,7 @@ def _pjp_parse(buf: str) -> Any:
 def contenders() -> list[Contender]:
     return [
         SchemaStream(),
+        FromClasses(),
         Instructor(),
         OpenAIState(),
         Reparse("jiter partial + model_validate", _jiter_parse),
@@ -280,6 +308,11 @@ def _plain(snapshot: Snapshot) -> Any:
     return snapshot
 
 
+def _says_complete(snapshot: Snapshot) -> bool | None:
+    """What a snapshot says of its completion (a partial model can say; the peers' cannot)."""
+    return snapshot.is_complete() if isinstance(snapshot, PartialModel) else None
+
+
 def _premature_numbers(value: Any, final: Any) -> int:
     """Numbers in ``value`` that differ from (or are absent in) ``final`` at the same path."""
     count = 0
@@ -319,11 +352,12 @@ def check_quality(contender: Contender, chunks: Sequence[str], final_value: Any)
         for snapshot in contender.snapshots(items, final=whole):
             if snapshot is None:
                 continue
-            plain = _plain(snapshot)
+            # The last snapshot may repeat the one before when it says, alone, "complete".
+            plain = (_plain(snapshot), _says_complete(snapshot))
             quality.snapshots += 1
             quality.duplicates += plain == previous
-            quality.premature += _premature_numbers(plain, final_value)
-            quality.partial_literals += _partial_literals(plain)
+            quality.premature += _premature_numbers(plain[0], final_value)
+            quality.partial_literals += _partial_literals(plain[0])
             previous = plain
     return quality
 
@@ -486,10 +520,14 @@ def targets(results: list[Result], peers: list[str]) -> list[str]:
             ratio > 1,
             f"faster than every peer at {size} ({ratio:.1f}x the fastest, {peer.contender})",
         )
-    for size, need in (("10 KB", 5), ("100 KB", 40)):
+    for size, need in (("1 KB", 2), ("10 KB", 5), ("100 KB", 40)):
         if size in ours and size in fastest:
             ratio = fastest[size].seconds / ours[size].seconds
             line(ratio >= need, f"at least {need}x the fastest peer at {size} ({ratio:.1f}x)")
+    twins = {r.size: r for r in results if r.contender == FromClasses.name}
+    for size, twin in twins.items():
+        ratio = twin.seconds / ours[size].seconds
+        line(ratio <= 1.1, f"user-class twin within 1.1x of schemastream at {size} ({ratio:.2f}x)")
     s = slope(results, SchemaStream.name, "1 KB", "1 MB")
     if s is not None:
         line(s <= 1.15, f"growth exponent 1 KB → 1 MB at most 1.15 ({s:.2f})")
@@ -569,11 +607,13 @@ runs totalling at least 0.3 s. When a peer's full run is projected past {budget:
 is extrapolated (`~`): the mean cost of 16 to 96 chunks at evenly spaced positions in the
 stream, each timed alone right after the preceding text was consumed, times the number of
 chunks, plus its final validation. Snapshots, duplicates (consecutive snapshots whose
-`model_dump(exclude_unset=True)` is equal), premature numbers ((snapshot, field) pairs
-showing a number that differs from its final value) and partial Literals ((snapshot, item)
-pairs whose `kind` is not an allowed value) are counted on the first {checked:,} chunks of
-every stream: the whole stream at 1 KB and 10 KB, the agenda and the first users above. The
-growth exponent is the log-log slope of total time between two sizes."""
+`model_dump(exclude_unset=True)` is equal and that say the same of their completion: the
+last snapshot may repeat the one before to say `is_complete()`), premature numbers
+((snapshot, field) pairs showing a number that differs from its final value) and partial
+Literals ((snapshot, item) pairs whose `kind` is not an allowed value) are counted on the
+first {checked:,} chunks of every stream: the whole stream at 1 KB and 10 KB, the agenda and
+the first users above. The growth exponent is the log-log slope of total time between two
+sizes."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -588,12 +628,15 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds per peer per size before extrapolating (default 20)",
     )
     parser.add_argument("--no-docs", action="store_true", help="print only; do not write docs/")
+    parser.add_argument(
+        "--only-main", action="store_true", help="skip the scaling and change-stream tables"
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",")]
 
     all_contenders = contenders()
     names = [c.name for c in all_contenders] + [FLOOR]
-    peers = [c.name for c in all_contenders[1:]]
+    peers = [c.name for c in all_contenders if not isinstance(c, SchemaStream)]
     results: list[Result] = []
     began = _clock()
     for size in sizes:
@@ -611,9 +654,21 @@ def main(argv: list[str] | None = None) -> int:
         results.append(measure_floor(size, text, chunks))
 
     head = f"Versions: {versions()}"
-    output = "\n\n".join(
-        [head, table(results), slopes(results, names), "\n".join(targets(results, peers))]
-    )
+    sections = [head, table(results), slopes(results, names), "\n".join(targets(results, peers))]
+    methods = [METHOD.format(checked=CHECKED_CHUNKS, budget=args.budget)]
+    if not args.only_main:
+        scaling = _scaling.measure(lambda line: print(line, file=sys.stderr))
+        changes = _change_streams.measure(lambda line: print(line, file=sys.stderr))
+        sections += [
+            "### Flat arrays and wide dicts",
+            _scaling.table(scaling),
+            "\n".join(_scaling.targets(scaling)),
+            "### Change streams: patches() and elements()",
+            _change_streams.table(changes),
+            "\n".join(_change_streams.targets(changes)),
+        ]
+        methods += [_scaling.METHOD, _change_streams.METHOD]
+    output = "\n\n".join(sections)
     print(output)
     print(f"\n(measured in {_clock() - began:.0f} s)", file=sys.stderr)
     if not args.no_docs:
@@ -622,8 +677,7 @@ def main(argv: list[str] | None = None) -> int:
         md = (
             "# Parser benchmark\n\n"
             "Produced by `.venv-bench/bin/python benchmarks/parser_bench.py` "
-            f"on {platform.machine()} ({platform.system()}).\n\n"
-            f"{METHOD.format(checked=CHECKED_CHUNKS, budget=args.budget)}\n\n"
+            f"on {platform.machine()} ({platform.system()}).\n\n" + "\n\n".join(methods) + "\n\n"
             "![total time vs document size, log-log](parser-loglog.png)\n\n"
             f"## Results\n\n{output}\n"
         )

@@ -2,6 +2,7 @@
 
     schemastream generate INPUT --output DIR [--input-type T] [--stream-model NAME]...
                           [--ref-root DIR] [--check]
+    schemastream generate myapp.models:MeetingInfo[,Other...] --output DIR [--check]
     schemastream generate [--check]          # the targets in [tool.schemastream]
     schemastream serve --replay FILE [--host H] [--port P] [--pace SECONDS]
 
@@ -57,9 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "input",
         nargs="?",
-        type=Path,
         metavar="INPUT",
-        help="JSON Schema or OpenAPI document (JSON or YAML)",
+        help="JSON Schema or OpenAPI document (JSON or YAML), or pydantic classes "
+        "module:Name[,Name...] (imported with the project root on sys.path)",
     )
     generate.add_argument(
         "--output",
@@ -150,16 +151,23 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _plans(args: argparse.Namespace) -> list[WritePlan]:
     """Build every target, print its warnings, and plan its writes; nothing is written yet."""
     from .generator import GenerateOptions, GeneratorError, build
+    from .generator.classes_import import ClassesInput, input_source
     from .generator.config import find_pyproject, load_targets
     from .generator.writer import plan_writes
 
+    jobs: list[tuple[Path | ClassesInput, Path, GenerateOptions]]
     if args.input is not None:
         options = GenerateOptions(
             input_type=args.input_type,
             stream_models=tuple(args.stream_model),
             ref_root=args.ref_root,
         )
-        jobs = [(args.input, args.output, options)]
+        source: Path | ClassesInput = Path(args.input)
+        if args.input_type == "auto":  # a file if there is one, else module:Name
+            pyproject = find_pyproject(Path.cwd())
+            root = Path.cwd() if pyproject is None else pyproject.parent
+            source = input_source(args.input, base=Path.cwd(), root=root)
+        jobs = [(source, args.output, options)]
     else:
         pyproject = find_pyproject(Path.cwd())
         if pyproject is None:

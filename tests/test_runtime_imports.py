@@ -16,6 +16,8 @@ import schemastream.runtime
 import examples.meeting.meeting_models as package
 from examples.meeting.meeting_models import models, partial, stream
 assert package.PartialMeetingInfo is partial.PartialMeetingInfo
+import examples.from_pydantic.meeting_stream as from_classes  # generated from user classes
+assert from_classes.MEETING_INFO_SPEC.partial is from_classes.PartialMeetingInfo
 loaded = sorted({name.split(".")[0] for name in sys.modules} | set(sys.modules))
 print(json.dumps(loaded))
 """

@@ -1,8 +1,8 @@
 """``[tool.schemastream]`` in the nearest pyproject.toml: the targets ``generate`` runs.
 
 [[tool.schemastream.targets]]
-input = "schemas/meeting.json"      # relative to the pyproject.toml
-output = "src/app/meeting_models"
+input = "schemas/meeting.json"      # relative to the pyproject.toml, or the user's classes:
+output = "src/app/meeting_models"   # input = "app.models:MeetingInfo,Report" (app under it)
 input-type = "auto"                 # optional: auto | jsonschema | openapi
 stream-models = ["Pet"]             # optional, OpenAPI only
 ref-root = "schemas"                # optional: file $refs may reach files under it
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from .classes_import import ClassesInput, input_source
 from .errors import GeneratorError
 from .pipeline import GenerateOptions, InputType
 
@@ -31,9 +32,9 @@ _KEYS = frozenset({"input", "output", "input-type", "stream-models", "ref-root"}
 
 @dataclass(frozen=True)
 class Target:
-    """One package to generate: input file, output directory, options."""
+    """One package to generate: input file (or the user's classes), output directory, options."""
 
-    input: Path
+    input: Path | ClassesInput
     output: Path
     options: GenerateOptions
 
@@ -92,8 +93,11 @@ def _target(entry: Any, base: Path, where: str) -> Target:
     ref_root = entry.get("ref-root")
     if ref_root is not None and not isinstance(ref_root, str):
         raise GeneratorError("'ref-root' must be a path string", path=where)
+    source: Path | ClassesInput = base / entry["input"]
+    if input_type == "auto":
+        source = input_source(entry["input"], base=base, root=base)
     return Target(
-        input=base / entry["input"],
+        input=source,
         output=base / entry["output"],
         options=GenerateOptions(
             input_type=cast(InputType, input_type),

@@ -1,8 +1,9 @@
 """The generator's model graph: what the templates arrange, computed before any rendering.
 
 Frozen dataclasses only. ``dmcg`` fills them from datamodel-code-generator's parse
-results, ``partial_types`` derives each field's partial type, and ``render`` hands them
-to the templates, which add no logic of their own.
+results and ``classes_graph`` from the user's own pydantic classes; ``partial_types``
+derives each field's partial type, and ``render`` hands them to the templates, which add
+no logic of their own.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Literal, TypeAlias
 __all__ = [
     "DictType",
     "FieldSpec",
+    "ImportPath",
     "ImportSpec",
     "ListType",
     "LiteralType",
@@ -34,11 +36,24 @@ LiteralValue: TypeAlias = "str | int | bool"
 
 
 @dataclass(frozen=True)
+class ImportPath:
+    """A class of the user's own code, imported by path: ``from module import name``."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
 class ModelRef:
-    """A class generated in ``models.py`` (an object model, a root model or an enum)."""
+    """A class generated in ``models.py`` (an object model, a root model or an enum).
+
+    ``origin`` is set for a class of the user's own code instead; generated modules
+    import an enum from there.
+    """
 
     name: str
     kind: ModelKind
+    origin: ImportPath | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +132,8 @@ class ModelSpec:
     ``pointer`` is the JSON pointer of its schema in the bundled document, when the
     schema has a home there (inline schemas have none). ``extra`` is true when the
     model keeps unknown keys (``additionalProperties`` beside ``properties``), whose
-    values have type ``extra_type`` (``None``: any JSON).
+    values have type ``extra_type`` (``None``: any JSON). ``origin`` says where a class
+    of the user's own code is imported from (``None``: ``models.py``, or not importable).
     """
 
     name: str
@@ -129,6 +145,7 @@ class ModelSpec:
     description: str | None = None
     pointer: str | None = None
     schema_name: str | None = None
+    origin: ImportPath | None = None
 
     @property
     def partial_name(self) -> str:
@@ -192,10 +209,14 @@ class StreamTarget:
 
 @dataclass(frozen=True)
 class PackageSpec:
-    """Everything one generated package holds."""
+    """Everything one generated package holds.
+
+    ``models_source`` is ``None`` when the full models are the user's own classes: the
+    package then has no ``models.py`` and imports them from their modules.
+    """
 
     header: str
-    models_source: str
+    models_source: str | None
     models: tuple[ModelSpec, ...]
     streams: tuple[StreamTarget, ...] = ()
     warnings: tuple[str, ...] = field(default=())

@@ -14,6 +14,7 @@ from .deferred import DEFERRED_ROOT
 from .graph import (
     DictType,
     FieldSpec,
+    ImportPath,
     ModelSpec,
     NoneType,
     PackageSpec,
@@ -107,10 +108,12 @@ class PartialModule:
     """``partial.py`` (classes made on first use) and ``partial.pyi`` (the same, declared).
 
     ``imports`` are the runtime module's; ``stub_imports`` the stub's, which needs no
-    machinery for lazy creation.
+    machinery for lazy creation. ``models`` names where the full models live, for the
+    docstrings.
     """
 
     header: str
+    models: str
     imports: tuple[str, ...]
     stub_imports: tuple[str, ...]
     names: dict[str, str]
@@ -145,9 +148,17 @@ class StreamModule:
     helpers: tuple[StreamHelper, ...]
 
 
+# The modules of a generated package (no models.py when the full models are the user's).
+_SUBMODULES = ("models", "partial", "stream")
+
+
 @dataclass(frozen=True)
 class ExportView:
-    """A public name of the package and the module that defines it."""
+    """A public name of the package and the module that defines it.
+
+    ``module`` is one of the package's own (``models``, ``partial``, ``stream``) or the
+    absolute path of a user's module whose class the package re-exports.
+    """
 
     name: str
     module: str
@@ -160,12 +171,18 @@ class InitModule:
     header: str
     title: str
     exports: tuple[ExportView, ...]
+    submodules: tuple[str, ...] = _SUBMODULES
 
     @property
     def modules(self) -> tuple[str, ...]:
-        """The modules exporting names, in a fixed order."""
-        order = ("models", "partial", "stream")
-        return tuple(name for name in order if any(e.module == name for e in self.exports))
+        """The modules exporting names: the user's (absolute paths, sorted), then our own."""
+        used = {e.module for e in self.exports}
+        theirs = sorted(used - set(self.submodules))
+        return (*theirs, *(name for name in self.submodules if name in used))
+
+    def import_path(self, module: str) -> str:
+        """How ``__init__.py`` imports ``module``: relative for the package's own modules."""
+        return f".{module}" if module in self.submodules else module
 
     def names_from(self, module: str) -> tuple[str, ...]:
         """The names ``module`` exports, sorted."""
@@ -253,6 +270,7 @@ def partial_module(package: PackageSpec) -> PartialModule:
             runtime.bind(module, name, alias)
     return PartialModule(
         header=package.header,
+        models=_models_home(package),
         imports=_import_lines(runtime),
         stub_imports=stub_imports,
         names=names,
@@ -260,6 +278,14 @@ def partial_module(package: PackageSpec) -> PartialModule:
         exports=tuple(sorted(model.partial_name for model in models)),
         classes=tuple(classes),
     )
+
+
+def _models_home(package: PackageSpec) -> str:
+    """``models.py``, or the modules of the user's classes."""
+    if package.models_source is not None:
+        return "``models.py``"
+    modules = sorted({model.origin.module for model in package.models if model.origin})
+    return ", ".join(f"``{module}``" for module in modules) or "the user's classes"
 
 
 def _closures(models: list[ModelSpec], by_name: dict[str, ModelSpec]) -> dict[str, tuple[str, ...]]:
@@ -508,10 +534,11 @@ def stream_module(package: PackageSpec) -> StreamModule:
         names[name] = namespace.import_name(module, name)
     if package.streams:
         names["partial"] = namespace.import_name(".", "partial")
+    origins = {model.name: model.origin for model in package.models}
     helpers = tuple(
         StreamHelper(
             target,
-            full=namespace.import_name(".models", target.model),
+            full=_import_full(namespace, target.model, origins.get(target.model)),
             partial=namespace.import_name(".partial", f"Partial{target.model}"),
             partial_attribute=f"Partial{target.model}",
         )
@@ -534,6 +561,13 @@ def stream_module(package: PackageSpec) -> StreamModule:
     )
 
 
+def _import_full(namespace: Namespace, model: str, origin: ImportPath | None) -> str:
+    """The local name of a full model: from ``models.py``, or the user's class by its path."""
+    if origin is None:
+        return namespace.import_name(".models", model)
+    return namespace.import_name(origin.module, origin.name)
+
+
 def _stream_names(package: PackageSpec) -> list[str]:
     return [name for target in package.streams for name in (target.spec_name, *target.helper_names)]
 
@@ -545,7 +579,10 @@ def init_module(package: PackageSpec, *, title: str) -> InitModule:
     """Every public name once: models first, then partials, then stream helpers."""
     exports: dict[str, str] = {}
     for model in package.models:
-        exports.setdefault(model.name, "models")
+        if package.models_source is not None:
+            exports.setdefault(model.name, "models")
+        elif model.origin is not None:  # the user's classes, re-exported from their modules
+            exports.setdefault(model.origin.name, model.origin.module)
     for model in package.models:
         if model.kind != "enum":
             exports.setdefault(model.partial_name, "partial")
@@ -555,4 +592,5 @@ def init_module(package: PackageSpec, *, title: str) -> InitModule:
         header=package.header,
         title=title,
         exports=tuple(ExportView(name, module) for name, module in sorted(exports.items())),
+        submodules=("partial", "stream") if package.models_source is None else _SUBMODULES,
     )

@@ -1,21 +1,23 @@
-"""Full type -> partial type, per DESIGN.md's table, and both rendered as annotations.
+"""Full type -> partial type, and both rendered as annotations.
 
-| full            | partial                         |
-|-----------------|---------------------------------|
-| model ``M``     | ``PartialM``                    |
-| ``list[T]``     | ``list[P(T)]``                  |
-| ``dict[str,T]`` | ``dict[str, P(T)]``             |
-| ``A | B``       | ``P(A) | P(B)``                 |
-| ``str``, enum, ``Literal``, other atomic | the same type |
-| ``Any`` (free-form JSON) | ``pydantic.JsonValue``   |
+| full            | partial                                                      |
+|-----------------|--------------------------------------------------------------|
+| model ``M``     | ``PartialM``                                                 |
+| ``list[T]``     | ``SnapshotList[P(T)]``: a read-only ``Sequence[P(T)]``       |
+| ``dict[str,T]`` | ``SnapshotDict[P(T)]``: a read-only ``Mapping[str, P(T)]``   |
+| ``A | B``       | ``P(A) | P(B)``                                              |
+| ``str``, enum, ``Literal``, other atomic | the same type                       |
+| ``Any`` (free-form JSON) | ``pydantic.JsonValue``                              |
 
-A field's partial annotation is ``P(T) | None`` (``None`` = not seen yet); the
-``| None`` is added once, at the field, never inside containers.
+A snapshot holds a view of an open list or map (so it costs the same however long the
+container is), hence the read-only types. A field's partial annotation is ``P(T) | None``
+(``None`` = not seen yet); the ``| None`` is added once, at the field, never inside.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .graph import (
     DictType,
@@ -28,10 +30,29 @@ from .graph import (
     UnionType,
 )
 
-__all__ = ["partial_names", "partial_type", "render_hint", "union"]
+__all__ = [
+    "SnapshotDictType",
+    "SnapshotListType",
+    "partial_names",
+    "partial_type",
+    "render_hint",
+    "union",
+]
 
 # Resolves an importable name (module, name) to the local name in the module being written.
 NameResolver = Callable[[str, str], str]
+
+_RUNTIME = "schemastream.runtime"
+
+
+@dataclass(frozen=True)
+class SnapshotListType(ListType):
+    """The partial twin of ``list[T]``: ``SnapshotList[P(T)]``, a read-only ``Sequence``."""
+
+
+@dataclass(frozen=True)
+class SnapshotDictType(DictType):
+    """The partial twin of ``dict[str, T]``: ``SnapshotDict[P(T)]``, a read-only ``Mapping``."""
 
 
 def union(members: list[TypeSpec]) -> TypeSpec:
@@ -57,9 +78,9 @@ def partial_type(full: TypeSpec) -> TypeSpec:
             return full
         return ModelRef(f"Partial{full.name}", full.kind)
     if isinstance(full, ListType):
-        return ListType(partial_type(full.item))
+        return SnapshotListType(partial_type(full.item))
     if isinstance(full, DictType):
-        return DictType(partial_type(full.value))
+        return SnapshotDictType(partial_type(full.value))
     if isinstance(full, UnionType):
         return union([partial_type(member) for member in full.members])
     if full == _ANY:
@@ -88,11 +109,14 @@ def partial_names(spec: TypeSpec) -> set[str]:
 def render_hint(spec: TypeSpec, resolve: NameResolver, *, models_module: str) -> str:
     """The annotation text of ``spec``; imported names go through ``resolve``.
 
-    Enums live in ``models_module`` and are imported from it; partial classes are
-    local to the module being written. Builtins go through ``resolve`` too: in a class
-    body, a field named ``list`` hides the builtin from the annotations after it.
+    Enums live in ``models_module`` and are imported from it (the user's own enums from
+    their module); partial classes are local to the module being written. Builtins go
+    through ``resolve`` too: in a class body, a field named ``list`` hides the builtin from
+    the annotations after it.
     """
     if isinstance(spec, ModelRef):
+        if spec.kind == "enum" and spec.origin is not None:
+            return resolve(spec.origin.module, spec.origin.name)
         if spec.kind == "enum":
             return resolve(models_module, spec.name)
         return spec.name
@@ -101,6 +125,12 @@ def render_hint(spec: TypeSpec, resolve: NameResolver, *, models_module: str) ->
     if isinstance(spec, LiteralType):
         values = ", ".join(_literal(value) for value in spec.values)
         return f"{resolve('typing', 'Literal')}[{values}]"
+    if isinstance(spec, SnapshotListType):
+        item = render_hint(spec.item, resolve, models_module=models_module)
+        return f"{resolve(_RUNTIME, 'SnapshotList')}[{item}]"
+    if isinstance(spec, SnapshotDictType):
+        value = render_hint(spec.value, resolve, models_module=models_module)
+        return f"{resolve(_RUNTIME, 'SnapshotDict')}[{value}]"
     if isinstance(spec, ListType):
         item = render_hint(spec.item, resolve, models_module=models_module)
         return f"{resolve('builtins', 'list')}[{item}]"

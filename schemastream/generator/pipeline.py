@@ -1,4 +1,4 @@
-"""Schema file in, package files out: load, model graph, render, format.
+"""Schema file (or the user's pydantic classes) in, package files out: model graph, render, format.
 
 ``build`` computes the files of one package in memory; ``generate`` writes them and
 ``check`` compares them with the disk. Same input and version, same bytes.
@@ -14,7 +14,9 @@ from typing import Literal
 
 from .._version import __version__
 from . import dmcg
-from .errors import located
+from .classes_import import ClassesInput
+from .classes_package import read_classes
+from .errors import GeneratorError, located
 from .fmt import format_source
 from .graph import ModelSpec, PackageSpec, StreamTarget
 from .loader import load_document
@@ -70,15 +72,22 @@ def _comment_safe(text: str) -> str:
     return text
 
 
-def build(source: Path, options: GenerateOptions = GenerateOptions()) -> BuildResult:
-    """Every file of the package generated from ``source``, formatted, in memory."""
+def build(source: Path | ClassesInput, options: GenerateOptions = GenerateOptions()) -> BuildResult:
+    """Every file of the package generated from ``source``, formatted, in memory.
+
+    ``source`` is a schema file, or the user's pydantic classes (``module:Name``).
+    """
     raw = render_package(source, options)
     files = {name: format_source(text, name=name) for name, text in raw.files.items()}
     return dataclasses.replace(raw, files=files)
 
 
-def render_package(source: Path, options: GenerateOptions = GenerateOptions()) -> BuildResult:
+def render_package(
+    source: Path | ClassesInput, options: GenerateOptions = GenerateOptions()
+) -> BuildResult:
     """The package's files before formatting: valid Python, in memory (``build`` formats)."""
+    if isinstance(source, ClassesInput):
+        return _classes_package(source, options)
     document = load_document(source, options.input_type, ref_root=options.ref_root)
     upstream = dmcg.run(
         document.text,
@@ -106,15 +115,39 @@ def render_package(source: Path, options: GenerateOptions = GenerateOptions()) -
         streams=streams,
         warnings=(*document.warnings, *warnings, *_strict_warnings(streamable, streams, source)),
     )
+    return _render(package, title=document.file_name)
+
+
+def _render(package: PackageSpec, *, title: str) -> BuildResult:
+    """The package's files, unformatted; ``models.py`` only when it holds generated models."""
     partial = partial_module(package)
     raw = {
-        "__init__.py": render_init(init_module(package, title=document.file_name)),
-        "models.py": _models_module(package),
+        "__init__.py": render_init(init_module(package, title=title)),
         "partial.py": render_partial(partial),
         "partial.pyi": render_partial_stub(partial),
         "stream.py": render_stream(stream_module(package)),
     }
+    if package.models_source is not None:
+        raw["models.py"] = _models_module(package.header, package.models_source)
     return BuildResult(files=raw, warnings=package.warnings)
+
+
+def _classes_package(source: ClassesInput, options: GenerateOptions) -> BuildResult:
+    if options.stream_models:
+        raise GeneratorError(
+            "--stream-model (stream-models) names OpenAPI schemas; a module:Name input "
+            "streams the classes it names",
+            path=source.text,
+        )
+    found = read_classes(source)
+    package = PackageSpec(
+        header=header(found.title, found.sha256),
+        models_source=None,
+        models=found.models,
+        streams=found.streams,
+        warnings=found.warnings,
+    )
+    return _render(package, title=found.title)
 
 
 def _strict_warnings(
@@ -132,13 +165,13 @@ def _strict_warnings(
     ]
 
 
-def _models_module(package: PackageSpec) -> str:
+def _models_module(header: str, source: str) -> str:
     doc = '"""Full models (datamodel-code-generator): every constraint, enum, alias and union."""'
-    return f"{package.header}\n{doc}\n\n{package.models_source}"
+    return f"{header}\n{doc}\n\n{source}"
 
 
 def generate(
-    source: Path, output: Path, options: GenerateOptions = GenerateOptions()
+    source: Path | ClassesInput, output: Path, options: GenerateOptions = GenerateOptions()
 ) -> BuildResult:
     """Generate the package for ``source`` into ``output``; ``changed`` lists the files
     written or removed (generated files the package no longer has)."""
@@ -148,7 +181,9 @@ def generate(
     return dataclasses.replace(result, changed=tuple(plan.stale))
 
 
-def check(source: Path, output: Path, options: GenerateOptions = GenerateOptions()) -> BuildResult:
+def check(
+    source: Path | ClassesInput, output: Path, options: GenerateOptions = GenerateOptions()
+) -> BuildResult:
     """Compare ``output`` with what would be generated; ``changed`` lists the stale files
     (missing, different, or generated files the package no longer has)."""
     result = build(source, options)

@@ -38,6 +38,7 @@ from ._parser import (
     parse_partial,
 )
 from ._partial_model import PartialModel
+from ._patches import PatchOperation
 from ._stream import (
     AsyncPartialStream,
     AsyncTextSource,
@@ -47,6 +48,7 @@ from ._stream import (
     aparse_structured,
     parse_structured,
 )
+from ._views import SnapshotDict, SnapshotList
 
 __all__ = [
     "DEFAULT_MAX_DEPTH",
@@ -66,9 +68,12 @@ __all__ = [
     "OpenAIOptions",
     "PartialModel",
     "PartialStream",
+    "PatchOperation",
     "RefusalError",
     "SchemaStreamError",
     "Snapshot",
+    "SnapshotDict",
+    "SnapshotList",
     "SnapshotParser",
     "StreamError",
     "StreamInterruptedError",

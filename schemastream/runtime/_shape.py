@@ -1,43 +1,61 @@
-"""Shapes: what the snapshot builder should make of each JSON value.
+"""Shapes: what the snapshot builder makes of each JSON value, and the protocol they share.
 
-A shape is compiled once per ``Partial<Name>`` class from its field annotations and
-``__stream_*__`` class variables, then shared by every stream of that class. Shapes
-decide visibility (strings grow, atomic values appear complete) and build snapshot
-objects without validation: the full model validates once, at the end.
+A shape is compiled once per ``Partial<Name>`` class (``_compile``) and shared by every
+stream of it. Scalar shapes say when a value is visible and convert it; container shapes
+open an ``OpenContainer`` per JSON object or array, which collects complete children and
+makes snapshot values without validation (the full model validates once, at the end).
+Models live in ``_model_shape``, unions in ``_union_shape``.
 """
 
 from __future__ import annotations
 
-import enum
-import types
-import typing
 from collections.abc import Callable
-from typing import Any, Literal, Union
+from typing import ClassVar, Literal, NamedTuple
 
-from pydantic import BaseModel
+from ._views import NOTHING, ListView, MapStore, MapView
 
 __all__ = [
     "ANY",
-    "NOTHING",
+    "ARRAY",
+    "BOOL",
+    "DONE_STR",
+    "JSON",
+    "NULL",
+    "NUMBER",
+    "OBJECT",
+    "STR",
+    "STRING",
     "AnyShape",
+    "ArrayShape",
     "AtomicShape",
-    "ExtrasModelShape",
+    "ContainerShape",
+    "CopiedListShape",
+    "CopiedMapShape",
+    "Invalid",
+    "Kind",
     "ListShape",
     "MapShape",
-    "ModelShape",
-    "RootShape",
+    "ObjectShape",
+    "OpenArray",
+    "OpenContainer",
     "Shape",
+    "Slot",
     "StrShape",
-    "UnionShape",
-    "Wrap",
-    "WrapChain",
-    "chain",
-    "convert_any",
-    "hints",
+    "convert_plain",
+    "kind_of",
 ]
 
-# JSON token kinds a shape may accept.
-OBJECT, ARRAY, STRING, NUMBER, BOOL, NULL = "object", "array", "string", "number", "bool", "null"
+#: The kind of JSON value a token starts; a shape accepts some kinds and ignores the rest.
+Kind = Literal["object", "array", "string", "number", "bool", "null"]
+OBJECT: Kind = "object"
+ARRAY: Kind = "array"
+STRING: Kind = "string"
+NUMBER: Kind = "number"
+BOOL: Kind = "bool"
+NULL: Kind = "null"
+
+#: Plain JSON as ``json.loads`` returns it (what a union collects before it decides).
+JSON = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]
 
 
 class Invalid(Exception):
@@ -49,43 +67,103 @@ class Shape:
 
     __slots__ = ()
     #: whether a string value is shown while it grows
-    grows = False
+    grows: ClassVar[bool] = False
 
-    def resolve(self, kind: str) -> Shape | None:
-        """The concrete shape for a value starting with a token of ``kind``; None = ignore."""
+    def resolve(self, kind: Kind) -> Shape | None:
+        """The concrete shape for a value that starts with a token of ``kind``; None: ignore it."""
         return self
 
-    def convert(self, value: Any) -> Any:
-        """A complete scalar (or, for containers, plain JSON) as this shape's value."""
+    def convert(self, value: JSON) -> object:
+        """Complete plain JSON as this shape's snapshot value; raises ``Invalid``."""
         return value
 
 
-class AnyShape(Shape):
-    """Free-form JSON: plain dicts, lists and growing strings."""
+class OpenContainer:
+    """One JSON object or array being filled: its complete children, and snapshots of it."""
 
     __slots__ = ()
-    grows = True
 
-    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
-        return key, self, False
+    def add(self, name: str, value: object) -> None:
+        """Keep a complete child (``name`` is the slot's name; arrays ignore it)."""
+        raise NotImplementedError
 
-    def new(self, is_obj: bool) -> Any:
-        return {} if is_obj else []
+    def view(self, name: str, child: object) -> object:
+        """A snapshot value: the complete children, then ``child`` (still open) unless NOTHING."""
+        raise NotImplementedError
 
-    # A free-form object or array behaves as a map or list of free-form values.
-    def add(self, values: Any, key: Any, value: Any) -> None:
-        (_ANY_MAP if isinstance(values, dict) else _ANY_LIST).add(values, key, value)
+    def finish(self) -> object:
+        """The complete value, once the closing bracket came (NOTHING: it stays out for good)."""
+        raise NotImplementedError
 
-    def view(self, values: Any, key: Any, child: Any) -> Any:
-        return (_ANY_MAP if isinstance(values, dict) else _ANY_LIST).view(values, key, child)
+    def holds(self, name: str) -> bool:
+        """Whether a complete value is shown for ``name`` already (the key is repeated)."""
+        return False
 
-    def finish(self, values: Any) -> Any:
-        return values
+    def shows(self) -> bool:
+        """Whether the object may be shown yet (``x-stream: not-null`` holds it back)."""
+        return True
 
 
-ANY = AnyShape()
-#: "no visible value": a hidden child, or an object held back by ``x-stream: not-null``
-NOTHING: Any = object()
+class OpenArray(OpenContainer):
+    """An array being filled: ``items`` are its complete items, in order."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[object] = []
+
+    def add(self, name: str, value: object) -> None:
+        self.items.append(value)
+
+
+class ContainerShape(Shape):
+    """A shape for JSON objects or arrays: it opens one ``OpenContainer`` per value."""
+
+    __slots__ = ()
+
+    def new(self) -> OpenContainer:
+        raise NotImplementedError
+
+
+class Slot(NamedTuple):
+    """Where a key's value goes in an object, and how it is shown."""
+
+    #: the name the value is stored under (a field name, or the key itself)
+    name: str
+    #: the value's shape; None: the key is not part of the snapshot
+    shape: Shape | None
+    #: ``x-stream: done``: shown only once complete
+    done: bool
+    #: the key in the snapshot's JSON (``model_dump(by_alias=True)``)
+    json_key: str
+
+
+class ObjectShape(ContainerShape):
+    """A shape for JSON objects: it says what each key holds."""
+
+    __slots__ = ()
+
+    def child(self, key: str) -> Slot:
+        raise NotImplementedError
+
+    def keys(self) -> frozenset[str] | None:
+        """The keys this object knows (None: any key), to tell union variants apart."""
+        return None
+
+
+class ArrayShape(ContainerShape):
+    """A shape for JSON arrays: every item has the same shape."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: Shape) -> None:
+        self.item = item
+
+    def new(self) -> OpenArray:
+        raise NotImplementedError
+
+
+# --- scalars --------------------------------------------------------------------------------
 
 
 class StrShape(Shape):
@@ -94,10 +172,10 @@ class StrShape(Shape):
     __slots__ = ()
     grows = True
 
-    def resolve(self, kind: str) -> Shape | None:
+    def resolve(self, kind: Kind) -> Shape | None:
         return self if kind == STRING else None
 
-    def convert(self, value: Any) -> Any:
+    def convert(self, value: JSON) -> object:
         if not isinstance(value, str):
             raise Invalid
         return value
@@ -108,443 +186,182 @@ class _DoneStr(StrShape):
     grows = False
 
 
-DONE_STR = _DoneStr()
 STR = StrShape()
+DONE_STR = _DoneStr()
 
 
 class AtomicShape(Shape):
     """A value shown only once complete: numbers, bool, enum, Literal, date, UUID..."""
 
-    __slots__ = ("_convert", "kinds")
+    __slots__ = ("_check", "kinds")
 
-    def __init__(self, kinds: frozenset[str], convert: Callable[[Any], Any]) -> None:
+    def __init__(self, kinds: frozenset[Kind], check: Callable[[JSON], object]) -> None:
         self.kinds = kinds
-        self._convert = convert
+        self._check = check
 
-    def resolve(self, kind: str) -> Shape | None:
+    def resolve(self, kind: Kind) -> Shape | None:
         return self if kind in self.kinds else None
 
-    def convert(self, value: Any) -> Any:
-        return self._convert(value)
+    def convert(self, value: JSON) -> object:
+        return self._check(value)
 
 
-class ListShape(Shape):
-    """``list[P(T)]``: completed items are kept; the open one is appended in views."""
+# --- lists and maps -------------------------------------------------------------------------
 
-    __slots__ = ("item",)
 
-    def __init__(self, item: Shape) -> None:
-        self.item = item
+class _OpenList(OpenArray):
+    __slots__ = ()
 
-    def resolve(self, kind: str) -> Shape | None:
+    def view(self, name: str, child: object) -> object:
+        return ListView(self.items, len(self.items), child)
+
+    def finish(self) -> object:
+        return self.items  # never appended to again: it is the list every later snapshot holds
+
+
+class _OpenCopiedList(_OpenList):
+    __slots__ = ()
+
+    def view(self, name: str, child: object) -> object:
+        return list(self.items) if child is NOTHING else [*self.items, child]
+
+
+class ListShape(ArrayShape):
+    """``SnapshotList[P(T)]``: each snapshot holds a ``ListView``, whatever the list's length."""
+
+    __slots__ = ()
+
+    def resolve(self, kind: Kind) -> Shape | None:
         return self if kind == ARRAY else None
 
-    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
-        return None, self.item, False
+    def new(self) -> OpenArray:
+        return _OpenList()
 
-    def new(self, is_obj: bool) -> Any:
-        return []
-
-    def add(self, values: Any, key: Any, value: Any) -> None:
-        values.append(value)
-
-    def view(self, values: Any, key: Any, child: Any) -> Any:
-        if child is NOTHING:
-            return list(values)
-        return [*values, child]
-
-    def finish(self, values: Any) -> Any:
-        return values
-
-    def convert(self, value: Any) -> Any:
+    def convert(self, value: JSON) -> object:
         if not isinstance(value, list):
             raise Invalid
         out = []
         for item in value:
             try:
-                out.append(convert_any(self.item, item))
+                out.append(convert_plain(self.item, item))
             except Invalid:
                 continue
         return out
 
 
-class MapShape(Shape):
-    """``dict[str, P(T)]`` (additionalProperties)."""
+class CopiedListShape(ListShape):
+    """``list[P(T)]`` (a hand-written partial, or free-form JSON): a fresh list per snapshot."""
+
+    __slots__ = ()
+
+    def new(self) -> OpenArray:
+        return _OpenCopiedList()
+
+
+class _OpenMap(OpenContainer):
+    __slots__ = ("store",)
+
+    def __init__(self) -> None:
+        self.store: MapStore[object] = MapStore()
+
+    def add(self, name: str, value: object) -> None:
+        self.store.add(name, value)
+
+    def view(self, name: str, child: object) -> object:
+        return MapView(self.store, name, child)
+
+    def finish(self) -> object:
+        return self.store.to_dict()
+
+    def holds(self, name: str) -> bool:
+        return name in self.store.index
+
+
+class _OpenCopiedMap(OpenContainer):
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: dict[str, object] = {}
+
+    def add(self, name: str, value: object) -> None:
+        self.items[name] = value
+
+    def view(self, name: str, child: object) -> object:
+        copy = dict(self.items)
+        if child is not NOTHING:
+            copy[name] = child
+        return copy
+
+    def finish(self) -> object:
+        return self.items
+
+    def holds(self, name: str) -> bool:
+        return name in self.items
+
+
+class MapShape(ObjectShape):
+    """``SnapshotDict[P(T)]`` (additionalProperties): each snapshot holds a ``MapView``."""
 
     __slots__ = ("value",)
 
     def __init__(self, value: Shape) -> None:
         self.value = value
 
-    def resolve(self, kind: str) -> Shape | None:
+    def resolve(self, kind: Kind) -> Shape | None:
         return self if kind == OBJECT else None
 
-    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
-        return key, self.value, False
+    def child(self, key: str) -> Slot:
+        return Slot(key, self.value, False, key)
 
-    def new(self, is_obj: bool) -> Any:
-        return {}
+    def new(self) -> OpenContainer:
+        return _OpenMap()
 
-    def add(self, values: Any, key: Any, value: Any) -> None:
-        values[key] = value
-
-    def view(self, values: Any, key: Any, child: Any) -> Any:
-        copy = dict(values)
-        if child is not NOTHING:
-            copy[key] = child
-        return copy
-
-    def finish(self, values: Any) -> Any:
-        return values
-
-    def convert(self, value: Any) -> Any:
+    def convert(self, value: JSON) -> object:
         if not isinstance(value, dict):
             raise Invalid
         out = {}
         for key, item in value.items():
             try:
-                out[key] = convert_any(self.value, item)
+                out[key] = convert_plain(self.value, item)
             except Invalid:
                 continue
         return out
 
 
-_ANY_LIST = ListShape(ANY)
-_ANY_MAP = MapShape(ANY)
+class CopiedMapShape(MapShape):
+    """``dict[str, P(T)]`` (hand-written partials, free-form JSON): a fresh dict per snapshot."""
 
+    __slots__ = ()
 
-class _ModelValues:
-    """One open object: every field's value so far (defaults included) and those received.
+    def new(self) -> OpenContainer:
+        return _OpenCopiedMap()
 
-    A received field is complete: the open child is not stored here until it closes.
-    """
 
-    __slots__ = ("complete", "data")
+# --- free-form JSON ----------------------------------------------------------------------------
 
-    def __init__(self, defaults: dict[str, Any]) -> None:
-        self.data = defaults.copy()
-        self.complete: frozenset[str] = frozenset()
 
+class AnyShape(Shape):
+    """Free-form JSON (``Any``, ``JsonValue``): plain dicts and lists, growing strings."""
 
-_new = object.__new__
-_set = object.__setattr__
+    __slots__ = ()
 
+    def resolve(self, kind: Kind) -> Shape | None:
+        if kind == OBJECT:
+            return _ANY_OBJECT
+        if kind == ARRAY:
+            return _ANY_ARRAY
+        if kind == STRING:
+            return STR
+        return self
 
-class ModelShape(Shape):
-    """A ``Partial<Name>`` model; builds instances directly, without validation."""
 
-    __slots__ = ("all_fields", "cls", "defaults", "keys", "not_null", "slots")
+ANY = AnyShape()
+_ANY_OBJECT = CopiedMapShape(ANY)
+_ANY_ARRAY = CopiedListShape(ANY)
 
-    def __init__(self, cls: type[BaseModel]) -> None:
-        self.cls = cls
-        self.slots: dict[str, tuple[str, Shape, bool]] = {}
-        self.defaults: dict[str, Any] = {}
-        self.not_null: frozenset[str] = frozenset()
-        self.all_fields: frozenset[str] = frozenset()
-        self.keys: frozenset[str] = frozenset()
 
-    def resolve(self, kind: str) -> Shape | None:
-        return self if kind == OBJECT else None
-
-    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
-        slot = self.slots.get(key)  # type: ignore[arg-type]
-        if slot is None:
-            return None, None, False
-        return slot
-
-    def new(self, is_obj: bool) -> Any:
-        return _ModelValues(self.defaults)
-
-    def add(self, values: Any, key: Any, value: Any) -> None:
-        values.data[key] = value
-        values.complete = values.complete | {key}
-
-    def _make(
-        self, data: dict[str, Any], fields_set: set[str], complete: frozenset[str], done: bool
-    ) -> Any:
-        obj = _new(self.cls)
-        _set(obj, "__dict__", data)
-        _set(obj, "__pydantic_fields_set__", fields_set)
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", {"complete": complete, "done": done})
-        return obj
-
-    def _held_back(self, values: _ModelValues) -> bool:
-        """``x-stream: not-null``: a field still without a value (absent, or JSON null)."""
-        data = values.data
-        return any(name not in values.complete or data[name] is None for name in self.not_null)
-
-    def view(self, values: Any, key: Any, child: Any) -> Any:
-        complete = values.complete
-        if self.not_null and self._held_back(values):
-            return NOTHING
-        data = values.data.copy()
-        fields_set = set(complete)
-        if child is not NOTHING:
-            data[key] = child
-            fields_set.add(key)
-        return self._make(data, fields_set, complete, False)
-
-    def finish(self, values: Any) -> Any:
-        complete = values.complete
-        if self.not_null and self._held_back(values):
-            return NOTHING
-        # The object is closed: its dict is never written again, so it needs no copy.
-        return self._make(values.data, set(complete), self.all_fields, True)
-
-    def convert(self, value: Any) -> Any:
-        if not isinstance(value, dict):
-            raise Invalid
-        values = _ModelValues(self.defaults)
-        for key, item in value.items():
-            slot = self.slots.get(key)
-            if slot is None:
-                continue
-            try:
-                self.add(values, slot[0], convert_any(slot[1], item))
-            except Invalid:
-                continue
-        result = self.finish(values)
-        if result is NOTHING:
-            raise Invalid
-        return result
-
-
-class _ExtrasValues(_ModelValues):
-    """An open object of a model that allows extras: the unknown keys' values too."""
-
-    __slots__ = ("extra",)
-
-    def __init__(self, defaults: dict[str, Any]) -> None:
-        super().__init__(defaults)
-        self.extra: dict[str, Any] = {}
-
-
-class ExtrasModelShape(ModelShape):
-    """A ``Partial<Name>`` with ``extra="allow"``: unknown keys go to ``__pydantic_extra__``.
-
-    A subclass, so that models without extras keep ``ModelShape``'s code path as it is.
-    Extra keys count as received and complete like fields (``model_fields_set``,
-    ``is_complete``), as pydantic records them when it validates.
-    """
-
-    __slots__ = ("extra",)
-
-    def __init__(self, cls: type[BaseModel]) -> None:
-        super().__init__(cls)
-        #: the shape of every extra value (``__pydantic_extra__: dict[str, T]``; ANY untyped)
-        self.extra: Shape = ANY
-
-    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
-        slot = self.slots.get(key)  # type: ignore[arg-type]
-        if slot is None:
-            return key, self.extra, False
-        return slot
-
-    def new(self, is_obj: bool) -> Any:
-        return _ExtrasValues(self.defaults)
-
-    def add(self, values: Any, key: Any, value: Any) -> None:
-        # Every key a field answers to is in ``slots``, so no extra key is a field name.
-        if key in self.all_fields:
-            values.data[key] = value
-        else:
-            values.extra[key] = value
-        values.complete = values.complete | {key}
-
-    def _make_extra(
-        self,
-        data: dict[str, Any],
-        extra: dict[str, Any],
-        fields_set: set[str],
-        complete: frozenset[str],
-        done: bool,
-    ) -> Any:
-        obj = _new(self.cls)
-        _set(obj, "__dict__", data)
-        _set(obj, "__pydantic_fields_set__", fields_set)
-        _set(obj, "__pydantic_extra__", extra)
-        _set(obj, "__pydantic_private__", {"complete": complete, "done": done})
-        return obj
-
-    def view(self, values: Any, key: Any, child: Any) -> Any:
-        complete = values.complete
-        if self.not_null and self._held_back(values):
-            return NOTHING
-        data = values.data.copy()
-        extra = values.extra.copy()
-        fields_set = set(complete)
-        if child is not NOTHING:
-            if key in self.all_fields:
-                data[key] = child
-            else:
-                extra[key] = child
-            fields_set.add(key)
-        return self._make_extra(data, extra, fields_set, complete, False)
-
-    def finish(self, values: Any) -> Any:
-        complete = values.complete
-        if self.not_null and self._held_back(values):
-            return NOTHING
-        extra = values.extra
-        return self._make_extra(
-            values.data, extra, set(complete), self.all_fields.union(extra), True
-        )
-
-    def convert(self, value: Any) -> Any:
-        if not isinstance(value, dict):
-            raise Invalid
-        values = _ExtrasValues(self.defaults)
-        for key, item in value.items():
-            slot = self.slots.get(key)
-            name, shape = (key, self.extra) if slot is None else (slot[0], slot[1])
-            try:
-                self.add(values, name, convert_any(shape, item))
-            except Invalid:
-                continue
-        result = self.finish(values)
-        if result is NOTHING:
-            raise Invalid
-        return result
-
-
-class RootShape(Shape):
-    """A ``RootModel`` partial: the JSON value is the inner shape's, wrapped."""
-
-    __slots__ = ("cls", "inner")
-
-    def __init__(self, cls: type[BaseModel]) -> None:
-        self.cls = cls
-        self.inner: Shape = ANY
-
-    def wrap(self, value: Any) -> Any:
-        obj = _new(self.cls)
-        _set(obj, "__dict__", {"root": value})
-        _set(obj, "__pydantic_fields_set__", {"root"})
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
-        return obj
-
-    def convert(self, value: Any) -> Any:
-        return self.wrap(convert_any(self.inner, value))
-
-
-class WrapChain:
-    """Root models around root models: the innermost wraps first."""
-
-    __slots__ = ("inner", "outer")
-
-    def __init__(self, inner: Wrap, outer: Wrap) -> None:
-        self.inner = inner
-        self.outer = outer
-
-    def wrap(self, value: Any) -> Any:
-        return self.outer.wrap(self.inner.wrap(value))
-
-
-Wrap = RootShape | WrapChain
-
-
-def chain(inner: Wrap, outer: Wrap | None) -> Wrap:
-    """``inner`` wrapped, then ``outer`` (when there is one)."""
-    return inner if outer is None else WrapChain(inner, outer)
-
-
-class UnionShape(Shape):
-    """``P(A) | P(B)``: resolved by token kind, then by discriminator or keys seen."""
-
-    __slots__ = ("_tags", "discriminator", "options")
-
-    def __init__(self, options: list[Shape], discriminator: str | None) -> None:
-        self.options = options
-        self.discriminator = discriminator
-        self._tags: dict[Any, Shape] | None = None
-
-    def tag_map(self) -> dict[Any, Shape]:
-        """Discriminator value -> option (computed on first use: options may be recursive)."""
-        if self._tags is None:
-            self._tags = _tags(self.options, self.discriminator) if self.discriminator else {}
-        return self._tags
-
-    def resolve(self, kind: str) -> Shape | None:
-        matches = [s for s in self.options if _inner(s).resolve(kind) is not None]
-        if not matches:
-            return None
-        if len(matches) == 1 or kind != OBJECT:
-            return matches[0]
-        return PendingObject(self, matches)
-
-    def convert(self, value: Any) -> Any:
-        kind = _kind_of(value)
-        for option in self.options:
-            if _inner(option).resolve(kind) is None:
-                continue
-            try:
-                return convert_any(option, value)
-            except Invalid:
-                continue
-        raise Invalid
-
-
-class PendingObject(AnyShape):
-    """An object under a union not yet decided: collected as plain JSON, hidden until decided."""
-
-    __slots__ = ("candidates", "union")
-
-    def __init__(self, union: UnionShape, candidates: list[Shape]) -> None:
-        self.union = union
-        self.candidates = candidates
-
-    def child(self, key: str | None) -> tuple[str | None, Shape | None, bool]:
-        return key, ANY, False
-
-    def decide_by_key(self, key: str) -> Shape | None:
-        keep = [c for c in self.candidates if key in _keys(c)]
-        if keep:
-            self.candidates = keep
-        if self.union.discriminator is not None:
-            return None  # pydantic decides by the tag alone: so do we, never by keys
-        return self.candidates[0] if len(self.candidates) == 1 else None
-
-    def decide_by_tag(self, tag: Any) -> Shape | None:
-        if tag.__hash__ is None:
-            return None
-        return self.union.tag_map().get(tag)
-
-    def decide_at_end(self, fields: dict[str, Any]) -> Shape:
-        tag = fields.get(self.union.discriminator) if self.union.discriminator else None
-        if tag is not None and tag.__hash__ is not None and tag in self.union.tag_map():
-            return self.union.tag_map()[tag]
-        seen = set(fields)
-        for candidate in self.candidates:
-            if _keys(candidate) >= seen:
-                return candidate
-        return self.candidates[0]
-
-
-def _inner(shape: Shape) -> Shape:
-    return shape.inner if isinstance(shape, RootShape) else shape
-
-
-class _AnyKey(frozenset[str]):
-    """The key set of a map or free-form object: it holds every key."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __ge__(self, other: object) -> bool:
-        return True
-
-
-_ANY_KEY = _AnyKey()
-
-
-def _keys(shape: Shape) -> frozenset[str]:
-    inner = _inner(shape)
-    return inner.keys if isinstance(inner, ModelShape) else _ANY_KEY
-
-
-def _kind_of(value: Any) -> str:
+def kind_of(value: JSON) -> Kind:
+    """The kind of a plain JSON value."""
     if isinstance(value, dict):
         return OBJECT
     if isinstance(value, list):
@@ -558,49 +375,11 @@ def _kind_of(value: Any) -> str:
     return NUMBER
 
 
-def convert_any(shape: Shape, value: Any) -> Any:
-    """Plain complete JSON -> this shape's complete value (used when a union decides late)."""
+def convert_plain(shape: Shape, value: JSON) -> object:
+    """Complete plain JSON -> ``shape``'s snapshot value (when a union decides late)."""
     if value is None:
         return None
-    concrete = shape.resolve(_kind_of(value))
+    concrete = shape.resolve(kind_of(value))
     if concrete is None:
         raise Invalid
-    if isinstance(concrete, PendingObject):
-        return convert_any(concrete.decide_at_end(value), value)
     return concrete.convert(value)
-
-
-# --- discriminator tables ------------------------------------------------------------
-
-
-def hints(cls: type[BaseModel]) -> dict[str, Any]:
-    """The evaluated field annotations of a model class."""
-    try:
-        return typing.get_type_hints(cls, include_extras=True)
-    except (NameError, TypeError):
-        return {name: info.annotation for name, info in cls.model_fields.items()}
-
-
-def _tags(options: list[Shape], discriminator: str) -> dict[Any, Shape]:
-    tags: dict[Any, Shape] = {}
-    for option in options:
-        inner = _inner(option)
-        if not isinstance(inner, ModelShape):
-            continue
-        slot = inner.slots.get(discriminator)
-        if slot is None:
-            continue
-        for value in _literal_values(hints(inner.cls).get(slot[0])):
-            tags.setdefault(value, option)
-    return tags
-
-
-def _literal_values(annotation: Any) -> list[Any]:
-    origin = typing.get_origin(annotation)
-    if origin is Union or origin is types.UnionType or origin is typing.Annotated:
-        return [v for a in typing.get_args(annotation) for v in _literal_values(a)]
-    if origin is Literal:
-        return list(typing.get_args(annotation))
-    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return [m.value for m in annotation]
-    return []

@@ -18,6 +18,7 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
+    Sequence,
 )
 from functools import cached_property
 from types import TracebackType
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_check
 
 from pydantic import BaseModel, ValidationError
 
+from ._elements import ElementPath, ElementReader
 from ._errors import (
     FinalValidationError,
     IncompleteJSONError,
@@ -33,6 +35,7 @@ from ._errors import (
     StreamError,
 )
 from ._parser import SnapshotParser
+from ._patches import PatchOperation, PatchWriter
 
 if TYPE_CHECKING:
     from openai.types import CompletionUsage
@@ -50,6 +53,7 @@ __all__ = [
 
 P = TypeVar("P", bound=BaseModel)
 F = TypeVar("F", bound=BaseModel)
+T = TypeVar("T")
 
 
 class StreamSpec(Generic[P, F]):
@@ -219,6 +223,9 @@ class _StreamCore(Generic[P, F]):
         if max_size is not None:
             self._limits["max_size"] = max_size
         self._parser = SnapshotParser(partial, **self._limits)
+        # What elements() and patches() ask of every attempt's parser.
+        self._readers: list[ElementReader[Any]] = []
+        self._record = False
         self._final: F | None = None
         self._error: StreamError | None = None
         self._finished = False
@@ -297,6 +304,40 @@ class _StreamCore(Generic[P, F]):
         self.attempts += 1
         self.usage = None
         self._parser = SnapshotParser(self._partial, **self._limits)
+        self._parser.changes.record = self._record
+        for reader in self._readers:
+            reader.watch(self._parser.changes)
+
+    # --- change streams: elements() and patches() ---------------------------------------
+
+    def _element_reader(
+        self, select: Callable[[F], Sequence[T]], started: bool
+    ) -> ElementReader[T]:
+        path: ElementPath[T] = ElementPath.of(self._full, select)
+        if started:
+            raise RuntimeError("call elements() before reading the stream: items already read")
+        reader = ElementReader(path, self._parser.changes)
+        self._readers.append(reader)
+        return reader
+
+    def _completed_items(self, reader: ElementReader[T]) -> Iterator[T]:
+        """The items the last feed completed, validated (retried attempts yield theirs too)."""
+        parser = self._parser
+        for item in reader.ready():
+            text = parser.text_between(item.start, item.end)
+            try:
+                yield reader.validate(item, text)
+            except FinalValidationError as exc:
+                exc.text = parser.text  # joined only now: per item, it would be quadratic
+                exc.snapshot = parser.value
+                exc.attempts = self.attempts
+                raise
+
+    def _patch_writer(self, standard: bool, started: bool) -> PatchWriter:
+        if started:
+            raise RuntimeError("call patches() before reading the stream: changes already read")
+        self._record = self._parser.changes.record = True
+        return PatchWriter(standard=standard)
 
     def _require_final(self) -> F:
         if self._error is not None:
@@ -356,6 +397,7 @@ class PartialStream(_StreamCore[P, F]):
         self._source = source
         self._retry = retry
         self._snapshots: Iterator[P] | None = None
+        self._steps: Iterator[P] | None = None
 
     def _current_source(self) -> object:
         return self._source
@@ -363,8 +405,40 @@ class PartialStream(_StreamCore[P, F]):
     def __iter__(self) -> Iterator[P]:
         # One iterator per stream: a loop left early can be resumed, e.g. by ``final``.
         if self._snapshots is None:
-            self._snapshots = self._run()
+            self._snapshots = (s for s in self._shared_run() if self._parser.changes.changed)
         return self._snapshots
+
+    def elements(self, select: Callable[[F], Sequence[T]]) -> Iterator[T]:
+        """Each item of the list ``select`` names, validated as the full item type, as it completes.
+
+        ``select`` is a chain of attributes of the full model (``lambda m: m.users``,
+        ``lambda m: m.agenda.items``), recorded once. An item that fails validation raises
+        ``FinalValidationError`` naming its index; ``final`` works after. Call it before
+        reading the stream.
+        """
+        reader = self._element_reader(select, started=self._steps is not None)
+        return self._elements(reader)
+
+    def _elements(self, reader: ElementReader[T]) -> Iterator[T]:
+        for _ in self._shared_run():
+            if self._parser.changes.items:
+                yield from self._completed_items(reader)
+
+    def patches(self, *, standard: bool = False) -> Iterator[list[PatchOperation]]:
+        """Per snapshot, the JSON Patch operations that turn the previous snapshot's JSON into it.
+
+        Applied in order to ``None``, they give each snapshot's
+        ``model_dump(mode="json", by_alias=True, exclude_unset=True)``. A growing string is
+        an ``append`` of its new text; ``standard=True`` sends RFC 6902 ``replace`` instead.
+        Call it before reading the stream.
+        """
+        writer = self._patch_writer(standard, started=self._steps is not None)
+        return (writer.operations(self._parser.changes.entries) for _ in self)
+
+    def _shared_run(self) -> Iterator[P]:
+        if self._steps is None:
+            self._steps = self._run()
+        return self._steps
 
     def _run(self) -> Iterator[P]:
         try:
@@ -375,7 +449,8 @@ class PartialStream(_StreamCore[P, F]):
                     for chunk in self._source:
                         if chunk.__class__ is not str:
                             _not_text(chunk)
-                        if feed(chunk):
+                        # Also when an item of a list elements() watches completed unseen.
+                        if feed(chunk) or parser.changes.items:
                             yield parser.value
                     self._end_of_attempt(self._source)
                     return
@@ -459,14 +534,45 @@ class AsyncPartialStream(_StreamCore[P, F]):
         self._source = source
         self._retry = retry
         self._snapshots: AsyncIterator[P] | None = None
+        self._steps: AsyncIterator[P] | None = None
 
     def _current_source(self) -> object:
         return self._source
 
     def __aiter__(self) -> AsyncIterator[P]:
         if self._snapshots is None:
-            self._snapshots = self._run()
+            self._snapshots = self._changed_snapshots()
         return self._snapshots
+
+    async def _changed_snapshots(self) -> AsyncIterator[P]:
+        async for snapshot in self._shared_run():
+            if self._parser.changes.changed:
+                yield snapshot
+
+    def elements(self, select: Callable[[F], Sequence[T]]) -> AsyncIterator[T]:
+        """The async twin of ``PartialStream.elements``."""
+        reader = self._element_reader(select, started=self._steps is not None)
+        return self._elements(reader)
+
+    async def _elements(self, reader: ElementReader[T]) -> AsyncIterator[T]:
+        async for _ in self._shared_run():
+            if self._parser.changes.items:
+                for item in self._completed_items(reader):
+                    yield item
+
+    def patches(self, *, standard: bool = False) -> AsyncIterator[list[PatchOperation]]:
+        """The async twin of ``PartialStream.patches``."""
+        writer = self._patch_writer(standard, started=self._steps is not None)
+        return self._patches(writer)
+
+    async def _patches(self, writer: PatchWriter) -> AsyncIterator[list[PatchOperation]]:
+        async for _ in self:
+            yield writer.operations(self._parser.changes.entries)
+
+    def _shared_run(self) -> AsyncIterator[P]:
+        if self._steps is None:
+            self._steps = self._run()
+        return self._steps
 
     async def _run(self) -> AsyncIterator[P]:
         try:
@@ -478,7 +584,8 @@ class AsyncPartialStream(_StreamCore[P, F]):
                     async for chunk in self._source:
                         if chunk.__class__ is not str:
                             _not_text(chunk)
-                        if feed(chunk):
+                        # Also when an item of a list elements() watches completed unseen.
+                        if feed(chunk) or parser.changes.items:
                             yield parser.value
                     self._end_of_attempt(self._source)
                     return

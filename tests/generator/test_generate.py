@@ -6,6 +6,7 @@ import json
 import pickle
 import re
 import typing
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -46,7 +47,7 @@ def test_meeting_models_and_partials(tmp_path: Path) -> None:
         P = partial
         assert issubclass(P.PartialMeetingInfo, PartialModel)
         got = hints(P.PartialMeetingInfo)
-        assert got["users"] == list[P.PartialUser] | None
+        assert got["users"] == Sequence[P.PartialUser] | None  # SnapshotList: read-only
         assert got["date"] == date | None
         assert got["location"] == str | None
         assert got["budget"] == float | None
@@ -62,7 +63,7 @@ def test_partial_types_follow_the_design_table(tmp_path: Path) -> None:
         P = package.partial
         got = hints(P.PartialZoo)
         assert got["star"] == P.PartialCat | P.PartialDog | None
-        assert got["pets"] == list[P.PartialPets] | None
+        assert got["pets"] == Sequence[P.PartialPets] | None
         assert got["keeper"] == P.PartialPerson | P.PartialRobot | None
         assert got["label"] == str | int | None
         assert hints(P.PartialCat)["petType"] == Literal["cat"] | None
@@ -74,10 +75,11 @@ def test_partial_types_follow_the_design_table(tmp_path: Path) -> None:
     with imported(golden_schema("collections"), tmp_path, "collections_a") as package:
         P = package.partial
         got = hints(P.PartialInventory)
-        assert got["tags"] == list[str] | None
-        assert got["matrix"] == list[list[int]] | None
-        assert got["counts"] == dict[str, int] | None
-        assert got["locations"] == dict[str, P.PartialLocation] | None
+        # Snapshots hold read-only views: SnapshotList / SnapshotDict (Sequence / Mapping).
+        assert got["tags"] == Sequence[str] | None
+        assert got["matrix"] == Sequence[Sequence[int]] | None
+        assert got["counts"] == Mapping[str, int] | None
+        assert got["locations"] == Mapping[str, P.PartialLocation] | None
 
     with imported(golden_schema("enums"), tmp_path, "enums_a") as package:
         models, P = package.models, package.partial
@@ -96,7 +98,7 @@ def test_recursive_and_inherited_models_build(tmp_path: Path) -> None:
             {"root": {"value": "a", "children": [{"value": "b", "children": []}]}}
         )
         assert tree.root is not None and tree.root.children is not None
-        assert hints(P.PartialNode)["children"] == list[P.PartialNode] | None
+        assert hints(P.PartialNode)["children"] == Sequence[P.PartialNode] | None
         snap = P.PartialComment.model_validate({"replies": [{"replies": [{"text": "x"}]}]})
         assert snap.replies is not None and isinstance(snap.replies[0], P.PartialComment)
 
@@ -152,7 +154,7 @@ def test_non_object_root_gets_parse_helpers_only() -> None:
     assert "OpenAI needs an object at the root" in stream
     assert "openai" not in stream.replace("OpenAI", "")  # no OpenAI import, not even for types
     assert (
-        "class PartialEvents(_DeferredRootModel[list[PartialEvent] | None])"
+        "class PartialEvents(_DeferredRootModel[SnapshotList[PartialEvent] | None])"
         in (result.files["partial.py"])
     )
 

@@ -3,7 +3,9 @@
 For an editable install and for the wheel, a fresh venv gets schemastream alone; its
 dependencies come from this venv through a plain path entry, so nothing is downloaded. In a
 temporary project the installed ``schemastream`` generates a package, and a user script
-(``project/app.py``) runs and passes ``mypy --strict`` and pyright strict.
+(``project/app.py``) runs and passes ``mypy --strict`` and pyright strict; in the editable
+install, a package generated from the user's own pydantic classes and its script
+(``project/classes_app.py``) too.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = Path(__file__).resolve().parent / "project"
 SCHEMA = ROOT / "examples" / "meeting" / "schema.json"
+# The user's own classes, and their script: checked in one install (the generator and the
+# runtime are the same files in both; the wheel's packaging is what the other one checks).
+CLASSES = ROOT / "examples" / "from_pydantic" / "meeting.py"
+CLASSES_APP = "classes_app.py"
+CLASSES_INSTALL = "editable"
 INSTALLS = ("editable", "wheel")
 CHECKERS = ("mypy", "pyright")
 # mypy starts from the checkout's cache when `make typecheck` left one (it has, under `make
@@ -57,12 +64,20 @@ def pip_install(python: Path, *what: str | Path) -> None:
     run([*PIP, "--python", python, "install", *OFFLINE, "--ignore-installed", *what], ROOT)
 
 
-def user_project(where: Path, python: Path) -> str:
-    """Copy the user's project out, generate its package, run the script; return its output."""
-    shutil.copytree(PROJECT, where)
+def user_project(where: Path, python: Path, *, classes: bool) -> tuple[str, str]:
+    """Copy the user's project out, generate its package, run the script; return its output.
+
+    With ``classes``, the package of the user's own classes too (its script's output second).
+    """
+    shutil.copytree(PROJECT, where, ignore=None if classes else shutil.ignore_patterns(CLASSES_APP))
     shutil.copy(SCHEMA, where / "schema.json")
-    run([python.parent / "schemastream", "generate", "schema.json", "--output", "meetapp"], where)
-    return run([python, "app.py"], where)
+    generate = python.parent / "schemastream"
+    run([generate, "generate", "schema.json", "--output", "meetapp"], where)
+    if not classes:
+        return run([python, "app.py"], where), ""
+    shutil.copy(CLASSES, where / "mymodels.py")
+    run([generate, "generate", "mymodels:MeetingInfo", "--output", "mystream"], where)
+    return run([python, "app.py"], where), run([python, CLASSES_APP], where)
 
 
 def start_checker(checker: str, project: Path, python: Path) -> subprocess.Popen[str]:
@@ -73,6 +88,7 @@ def start_checker(checker: str, project: Path, python: Path) -> subprocess.Popen
         command: list[str | Path] = [
             sys.executable, "-m", "mypy", "--strict", "--python-version", MYPY_PYTHON,
             "--python-executable", python, "--cache-dir", cache, "app.py", "meetapp",
+            *(("classes_app.py", "mystream") if (project / CLASSES_APP).exists() else ()),
         ]  # fmt: skip
     else:
         command = [sys.executable, "-m", "pyright", "--pythonpath", python]
@@ -86,6 +102,7 @@ class Installed:
     python: Path
     project: Path
     output: str  # what the user script printed
+    classes_output: str  # what the script over the user's own classes printed
     checks: dict[str, tuple[int, str]] = field(default_factory=dict)  # checker -> (status, output)
 
 
@@ -101,7 +118,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Installed]:
         python = fresh_venv(base / f"{install}-venv")
         pip_install(python, *sources[install])
         project = base / f"{install}-project"
-        result[install] = Installed(python, project, user_project(project, python))
+        outputs = user_project(project, python, classes=install == CLASSES_INSTALL)
+        result[install] = Installed(python, project, *outputs)
     # Four checker runs side by side: on two cores, the wall time of about two.
     running = {
         (install, checker): start_checker(checker, done.project, done.python)
@@ -124,6 +142,14 @@ def test_user_script_runs_on_the_installed_package(
     assert errors == "IncompleteJSONError FinalValidationError"
     where = ROOT if install == "editable" else done.python.parents[1]
     assert Path(runtime).is_relative_to(where), f"{install}: schemastream came from {runtime}"
+
+
+def test_user_classes_script_runs_on_their_generated_package(
+    installed: dict[str, Installed],
+) -> None:
+    final, validator = installed[CLASSES_INSTALL].classes_output.splitlines()
+    assert final.startswith('{"users":[{"name":"Ada"') and final.endswith('"2025-03-20"}')
+    assert "Value error, the deadline 2025-03-01 is before the meeting" in validator
 
 
 @pytest.mark.parametrize("checker", CHECKERS)

@@ -32,6 +32,19 @@ def is_prefix(partial: Any, final: Any) -> bool:
     return type(partial) is type(final) and partial == final
 
 
+def only_completion_repeats(values: list[Any], complete: list[bool]) -> bool:
+    """Rule 1: consecutive snapshots differ, but for one last one that only says "complete".
+
+    ``complete[i]`` says whether snapshot ``i`` is the whole, finished value.
+    """
+    for index in range(1, len(values)):
+        if values[index] == values[index - 1]:
+            last = index == len(values) - 1
+            if not (last and complete[index] and not complete[index - 1]):
+                return False
+    return True
+
+
 def shares_finished(previous: Any, current: Any) -> bool:
     """Finished containers of ``previous`` are the same objects (``is``) in ``current``."""
     if isinstance(previous, list) and isinstance(current, list):

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, Field, RootModel
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
 
 
 class Role(enum.Enum):
@@ -64,7 +64,7 @@ class PartialUser(PartialModel):
     email: str | None = None
     role: Role | None = None
     address: PartialAddress | None = None
-    tags: list[str] | None = None
+    tags: list[str] | None = None  # a plain list (hand-written): a copy per snapshot
 
 
 class PartialTalk(PartialModel):
@@ -85,9 +85,9 @@ class PartialMeeting(PartialModel):
     title: str | None = None
     date: datetime.date | None = None
     budget: float | None = None
-    users: list[PartialUser] | None = None
-    agenda: list[PartialTalk | PartialBreak] | None = None
-    notes: dict[str, str] | None = None
+    users: SnapshotList[PartialUser] | None = None
+    agenda: SnapshotList[PartialTalk | PartialBreak] | None = None
+    notes: SnapshotDict[str] | None = None
     summary: str | None = None
 
 
@@ -115,7 +115,7 @@ class PartialSquare(PartialModel):
 
 
 class PartialDrawing(PartialModel):
-    shapes: list[PartialCircle | PartialSquare] | None = None
+    shapes: SnapshotList[PartialCircle | PartialSquare] | None = None
 
 
 # Recursive model and a root model.
@@ -126,15 +126,15 @@ class Node(BaseModel):
 
 class PartialNode(PartialModel):
     name: str | None = None
-    children: list[PartialNode] | None = None
+    children: SnapshotList[PartialNode] | None = None
 
 
 class Tags(RootModel[list[str]]):
     pass
 
 
-class PartialTags(RootModel[list[str] | None]):
-    root: list[str] | None = None
+class PartialTags(RootModel[SnapshotList[str] | None]):
+    root: SnapshotList[str] | None = None
 
 
 class Tagged(BaseModel):
@@ -188,7 +188,7 @@ class PartialPet(RootModel[PartialCat | PartialDog | None]):
 
 
 class PartialShelter(PartialModel):
-    pets: list[PartialPet] | None = None
+    pets: SnapshotList[PartialPet] | None = None
     extra: PartialCat | dict[str, int] | None = None
     owner: PartialUser | None = None
 

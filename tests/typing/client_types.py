@@ -9,7 +9,7 @@ marks an error a user must get, and both checkers fail if it goes away (mypy's
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from openai import AsyncOpenAI, OpenAI
 from openai.types import CompletionUsage
@@ -93,7 +93,7 @@ def check_errors(error: StreamError) -> None:
     assert_type(error.reasoning, str)
     error.snapshot.users  # type: ignore[union-attr]  # noqa: B018
     if isinstance(error.snapshot, PartialMeetingInfo):
-        assert_type(error.snapshot.users, list[PartialUser] | None)
+        assert_type(error.snapshot.users, Sequence[PartialUser] | None)
     if isinstance(error.snapshot, BaseModel):
         assert_type(error.snapshot.model_fields_set, set[str])
     if isinstance(error, FinalValidationError):

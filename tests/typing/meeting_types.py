@@ -8,7 +8,7 @@ below must stay necessary, or mypy's ``warn_unused_ignores`` reports it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date
 
 from openai import AsyncOpenAI, OpenAI
@@ -34,7 +34,7 @@ MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Lunch
 
 
 def check_snapshot(snap: PartialMeetingInfo) -> None:
-    assert_type(snap.users, list[PartialUser] | None)
+    assert_type(snap.users, Sequence[PartialUser] | None)
     assert_type(snap.date, date | None)
     assert_type(snap.location, str | None)
     assert_type(snap.budget, float | None)

@@ -8,7 +8,7 @@ below must stay necessary, or mypy's ``warn_unused_ignores`` reports it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 
 from typing_extensions import assert_type
 
@@ -30,7 +30,7 @@ def check_parse(chunks: Iterator[str]) -> None:
     with stream as opened:
         for snap in opened:
             assert_type(snap, PartialEvents)
-            assert_type(snap.root, list[PartialEvent] | None)
+            assert_type(snap.root, Sequence[PartialEvent] | None)
     assert_type(stream.final, Events)
     assert_type(stream.final.root, list[Event])
     assert_type(stream.snapshot, PartialEvents | None)

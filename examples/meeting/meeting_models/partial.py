@@ -12,7 +12,7 @@ from threading import RLock
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, EmailStr, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -47,7 +47,7 @@ def _make_PartialMeetingInfo() -> type[BaseModel]:
     class PartialMeetingInfo(PartialModel):
         """A meeting extracted from free text: who takes part, when and where it happens, and the money and time it is allowed."""
 
-        users: list[PartialUser] | None = Field(
+        users: SnapshotList[PartialUser] | None = Field(
             default=None, description="The people taking part, in the order they are mentioned."
         )
         date: _date | None = Field(

@@ -8,7 +8,7 @@ from datetime import date as _date
 from typing import ClassVar, Literal
 
 from pydantic import EmailStr, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialMeetingInfo",
@@ -32,7 +32,7 @@ class PartialUser(PartialModel):
 class PartialMeetingInfo(PartialModel):
     """A meeting extracted from free text: who takes part, when and where it happens, and the money and time it is allowed."""
 
-    users: list[PartialUser] | None = Field(
+    users: SnapshotList[PartialUser] | None = Field(
         default=None, description="The people taking part, in the order they are mentioned."
     )
     date: _date | None = Field(

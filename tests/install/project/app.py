@@ -8,6 +8,7 @@ installed package, or the checkers report it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from meetapp import (
@@ -48,7 +49,7 @@ def snapshots_and_final() -> MeetingInfo:
     assert_type(stream, PartialStream[PartialMeetingInfo, MeetingInfo])
     for snap in stream:
         assert_type(snap, PartialMeetingInfo)
-        assert_type(snap.users, list[PartialUser] | None)
+        assert_type(snap.users, Sequence[PartialUser] | None)
         assert_type(snap.date, date | None)
         assert_type(snap.budget, float | None)
         assert_type(snap.is_complete("users"), bool)
@@ -70,7 +71,7 @@ def error_fields() -> StreamError:
         assert_type(err.text, str)
         snapshot = err.snapshot
         if isinstance(snapshot, PartialMeetingInfo):
-            assert_type(snapshot.users, list[PartialUser] | None)
+            assert_type(snapshot.users, Sequence[PartialUser] | None)
         return err
     raise AssertionError(f"a truncated answer gave {final!r}")
 

@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, JsonValue
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -36,12 +36,12 @@ def _make_PartialLocation() -> type[BaseModel]:
 
 def _make_PartialInventory() -> type[BaseModel]:
     class PartialInventory(PartialModel):
-        tags: list[str] | None = None
-        matrix: list[list[int]] | None = None
-        counts: dict[str, int] | None = None
-        locations: dict[str, PartialLocation] | None = None
-        metadata: dict[str, JsonValue] | None = None
-        unique_codes: list[str] | None = None
+        tags: SnapshotList[str] | None = None
+        matrix: SnapshotList[SnapshotList[int]] | None = None
+        counts: SnapshotDict[int] | None = None
+        locations: SnapshotDict[PartialLocation] | None = None
+        metadata: SnapshotDict[JsonValue] | None = None
+        unique_codes: SnapshotList[str] | None = None
         anything: JsonValue | None = None
 
     return PartialInventory

@@ -7,7 +7,7 @@
 from typing import Literal
 
 from pydantic import JsonValue
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
 
 __all__ = [
     "PartialInventory",
@@ -22,12 +22,12 @@ class PartialLocation(PartialModel):
     ) -> bool: ...
 
 class PartialInventory(PartialModel):
-    tags: list[str] | None = None
-    matrix: list[list[int]] | None = None
-    counts: dict[str, int] | None = None
-    locations: dict[str, PartialLocation] | None = None
-    metadata: dict[str, JsonValue] | None = None
-    unique_codes: list[str] | None = None
+    tags: SnapshotList[str] | None = None
+    matrix: SnapshotList[SnapshotList[int]] | None = None
+    counts: SnapshotDict[int] | None = None
+    locations: SnapshotDict[PartialLocation] | None = None
+    metadata: SnapshotDict[JsonValue] | None = None
+    unique_codes: SnapshotList[str] | None = None
     anything: JsonValue | None = None
     def is_complete(  # type: ignore[override]
         self,

@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Label, Priority, Status
 
@@ -34,7 +34,7 @@ def _make_PartialTicket() -> type[BaseModel]:
         assignee: str | None = None
         resolution: Status | None = None
         estimate: float | None = None
-        labels: list[Label] | None = None
+        labels: SnapshotList[Label] | None = None
 
     return PartialTicket
 

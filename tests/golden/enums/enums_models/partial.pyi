@@ -6,7 +6,7 @@
 
 from typing import Literal
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Label, Priority, Status
 
@@ -21,7 +21,7 @@ class PartialTicket(PartialModel):
     assignee: str | None = None
     resolution: Status | None = None
     estimate: float | None = None
-    labels: list[Label] | None = None
+    labels: SnapshotList[Label] | None = None
     def is_complete(  # type: ignore[override]
         self,
         field: Literal["assignee", "estimate", "kind", "labels", "priority", "resolution", "status"]

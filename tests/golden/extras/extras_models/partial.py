@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -80,7 +80,7 @@ def _make_PartialCatalog() -> type[BaseModel]:
 
         name: str | None = None
         scores: PartialScores | None = None
-        items: list[PartialItem] | None = None
+        items: SnapshotList[PartialItem] | None = None
         outline: PartialSection | None = None
         bag: PartialBag | None = None
 

@@ -7,7 +7,7 @@
 from typing import Literal
 
 from pydantic import ConfigDict, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialBag",
@@ -48,7 +48,7 @@ class PartialCatalog(PartialModel):
 
     name: str | None = None
     scores: PartialScores | None = None
-    items: list[PartialItem] | None = None
+    items: SnapshotList[PartialItem] | None = None
     outline: PartialSection | None = None
     bag: PartialBag | None = None
     def is_complete(  # type: ignore[override]

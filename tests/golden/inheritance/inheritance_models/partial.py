@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -57,7 +57,7 @@ def _make_PartialAlbum() -> type[BaseModel]:
         __stream_not_null__: ClassVar[frozenset[str]] = frozenset({"id"})
 
         artist: str | None = None
-        tracks: list[str] | None = None
+        tracks: SnapshotList[str] | None = None
 
     return PartialAlbum
 
@@ -65,7 +65,7 @@ def _make_PartialAlbum() -> type[BaseModel]:
 def _make_PartialCatalog() -> type[BaseModel]:
     class PartialCatalog(PartialModel):
         featured: PartialBook | None = None
-        media: list[PartialAlbum] | None = None
+        media: SnapshotList[PartialAlbum] | None = None
 
     return PartialCatalog
 

@@ -6,7 +6,7 @@
 
 from typing import ClassVar, Literal
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialAlbum",
@@ -39,14 +39,14 @@ class PartialAlbum(PartialItem):
     __stream_not_null__: ClassVar[frozenset[str]] = frozenset({"id"})
 
     artist: str | None = None
-    tracks: list[str] | None = None
+    tracks: SnapshotList[str] | None = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["artist", "id", "price", "title", "tracks"] | None = None
     ) -> bool: ...
 
 class PartialCatalog(PartialModel):
     featured: PartialBook | None = None
-    media: list[PartialAlbum] | None = None
+    media: SnapshotList[PartialAlbum] | None = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["featured", "media"] | None = None
     ) -> bool: ...

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, EmailStr, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -65,7 +65,7 @@ def _make_PartialOrder() -> type[BaseModel]:
         id: UUID | None = None
         customer: PartialCustomer | None = None
         shipping_address: PartialShippingAddress | None = None
-        items: list[PartialLineItem] | None = None
+        items: SnapshotList[PartialLineItem] | None = None
         placed_at: AwareDatetime | None = None
         total: float | None = None
 

@@ -8,7 +8,7 @@ from typing import Literal
 from uuid import UUID
 
 from pydantic import AnyUrl, AwareDatetime, EmailStr, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialCustomer",
@@ -47,7 +47,7 @@ class PartialOrder(PartialModel):
     id: UUID | None = None
     customer: PartialCustomer | None = None
     shipping_address: PartialShippingAddress | None = None
-    items: list[PartialLineItem] | None = None
+    items: SnapshotList[PartialLineItem] | None = None
     placed_at: AwareDatetime | None = None
     total: float | None = None
     def is_complete(  # type: ignore[override]

@@ -12,7 +12,7 @@ from threading import RLock
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -51,7 +51,7 @@ def _make_PartialCat() -> type[BaseModel]:
 def _make_PartialOwner() -> type[BaseModel]:
     class PartialOwner(PartialModel):
         name: str | None = None
-        pets: list[PartialCat] | None = None
+        pets: SnapshotList[PartialCat] | None = None
         since: date | None = None
 
     return PartialOwner

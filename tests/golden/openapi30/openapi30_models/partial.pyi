@@ -7,7 +7,7 @@
 from datetime import date
 from typing import Literal
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialCat",
@@ -33,7 +33,7 @@ class PartialCat(PartialPet):
 
 class PartialOwner(PartialModel):
     name: str | None = None
-    pets: list[PartialCat] | None = None
+    pets: SnapshotList[PartialCat] | None = None
     since: date | None = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["name", "pets", "since"] | None = None

@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Role
 
@@ -61,15 +61,15 @@ def _make_PartialTask() -> type[BaseModel]:
         id: str | None = None
         title: str | None = None
         due: AwareDatetime | None = None
-        steps: list[PartialStep] | None = None
+        steps: SnapshotList[PartialStep] | None = None
         owner: PartialUser | None = None
 
     return PartialTask
 
 
 def _make_PartialTaskList() -> type[BaseModel]:
-    class PartialTaskList(_DeferredRootModel[list[PartialTask] | None]):
-        root: list[PartialTask] | None = None
+    class PartialTaskList(_DeferredRootModel[SnapshotList[PartialTask] | None]):
+        root: SnapshotList[PartialTask] | None = None
 
     return PartialTaskList
 

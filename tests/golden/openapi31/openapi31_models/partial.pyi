@@ -7,7 +7,7 @@
 from typing import Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, ConfigDict, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Role
 
@@ -43,11 +43,11 @@ class PartialTask(PartialModel):
     id: str | None = None
     title: str | None = None
     due: AwareDatetime | None = None
-    steps: list[PartialStep] | None = None
+    steps: SnapshotList[PartialStep] | None = None
     owner: PartialUser | None = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["due", "id", "owner", "steps", "title"] | None = None
     ) -> bool: ...
 
-class PartialTaskList(_DeferredRootModel[list[PartialTask] | None]):
-    root: list[PartialTask] | None = None
+class PartialTaskList(_DeferredRootModel[SnapshotList[PartialTask] | None]):
+    root: SnapshotList[PartialTask] | None = None

@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -33,7 +33,7 @@ __all__ = [
 def _make_PartialNode() -> type[BaseModel]:
     class PartialNode(PartialModel):
         value: str | None = None
-        children: "list[PartialNode] | None" = None
+        children: "SnapshotList[PartialNode] | None" = None
         parent: "PartialNode | None" = None
 
     return PartialNode
@@ -42,7 +42,7 @@ def _make_PartialNode() -> type[BaseModel]:
 def _make_PartialTree() -> type[BaseModel]:
     class PartialTree(PartialModel):
         root: PartialNode | None = None
-        comments: "list[PartialComment] | None" = None
+        comments: "SnapshotList[PartialComment] | None" = None
 
     return PartialTree
 
@@ -50,7 +50,7 @@ def _make_PartialTree() -> type[BaseModel]:
 def _make_PartialComment() -> type[BaseModel]:
     class PartialComment(PartialModel):
         text: str | None = None
-        replies: "list[PartialComment] | None" = None
+        replies: "SnapshotList[PartialComment] | None" = None
         by: "PartialAuthor | None" = None
 
     return PartialComment

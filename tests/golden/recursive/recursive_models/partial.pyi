@@ -6,7 +6,7 @@
 
 from typing import Literal
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialAuthor",
@@ -17,7 +17,7 @@ __all__ = [
 
 class PartialNode(PartialModel):
     value: str | None = None
-    children: "list[PartialNode] | None" = None
+    children: "SnapshotList[PartialNode] | None" = None
     parent: "PartialNode | None" = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["children", "parent", "value"] | None = None
@@ -25,14 +25,14 @@ class PartialNode(PartialModel):
 
 class PartialTree(PartialModel):
     root: PartialNode | None = None
-    comments: "list[PartialComment] | None" = None
+    comments: "SnapshotList[PartialComment] | None" = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["comments", "root"] | None = None
     ) -> bool: ...
 
 class PartialComment(PartialModel):
     text: str | None = None
-    replies: "list[PartialComment] | None" = None
+    replies: "SnapshotList[PartialComment] | None" = None
     by: "PartialAuthor | None" = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["by", "replies", "text"] | None = None

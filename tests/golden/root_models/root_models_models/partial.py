@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -39,8 +39,8 @@ class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
 
 
 def _make_PartialTags() -> type[BaseModel]:
-    class PartialTags(_DeferredRootModel[list[str] | None]):
-        root: list[str] | None = None
+    class PartialTags(_DeferredRootModel[SnapshotList[str] | None]):
+        root: SnapshotList[str] | None = None
 
     return PartialTags
 
@@ -62,10 +62,10 @@ def _make_PartialEvent() -> type[BaseModel]:
 
 
 def _make_PartialEvents() -> type[BaseModel]:
-    class PartialEvents(_DeferredRootModel[list[PartialEvent] | None]):
+    class PartialEvents(_DeferredRootModel[SnapshotList[PartialEvent] | None]):
         """A root array: models, partial twins and parse helpers are generated; the OpenAI helpers are not."""
 
-        root: list[PartialEvent] | None = None
+        root: SnapshotList[PartialEvent] | None = None
 
     return PartialEvents
 

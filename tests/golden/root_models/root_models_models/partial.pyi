@@ -7,7 +7,7 @@
 from typing import Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialEvent",
@@ -23,8 +23,8 @@ class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
 
     model_config = ConfigDict(defer_build=True)
 
-class PartialTags(_DeferredRootModel[list[str] | None]):
-    root: list[str] | None = None
+class PartialTags(_DeferredRootModel[SnapshotList[str] | None]):
+    root: SnapshotList[str] | None = None
 
 class PartialScore(_DeferredRootModel[int | None]):
     root: int | None = None
@@ -37,7 +37,7 @@ class PartialEvent(PartialModel):
         self, field: Literal["name", "score", "tags"] | None = None
     ) -> bool: ...
 
-class PartialEvents(_DeferredRootModel[list[PartialEvent] | None]):
+class PartialEvents(_DeferredRootModel[SnapshotList[PartialEvent] | None]):
     """A root array: models, partial twins and parse helpers are generated; the OpenAI helpers are not."""
 
-    root: list[PartialEvent] | None = None
+    root: SnapshotList[PartialEvent] | None = None

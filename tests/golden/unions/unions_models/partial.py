@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -88,7 +88,7 @@ def _make_PartialZoo() -> type[BaseModel]:
         star: PartialCat | PartialDog | None = Field(
             default=None, description="Discriminated by petType."
         )
-        pets: list[PartialPets] | None = None
+        pets: SnapshotList[PartialPets] | None = None
         keeper: PartialPerson | PartialRobot | None = None
         label: str | int | None = None
 

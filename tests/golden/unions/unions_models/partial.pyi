@@ -7,7 +7,7 @@
 from typing import ClassVar, Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, Field, RootModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialCat",
@@ -62,7 +62,7 @@ class PartialZoo(PartialModel):
     star: PartialCat | PartialDog | None = Field(
         default=None, description="Discriminated by petType."
     )
-    pets: list[PartialPets] | None = None
+    pets: SnapshotList[PartialPets] | None = None
     keeper: PartialPerson | PartialRobot | None = None
     label: str | int | None = None
     def is_complete(  # type: ignore[override]

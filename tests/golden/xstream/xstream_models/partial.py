@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -42,7 +42,7 @@ def _make_PartialSection() -> type[BaseModel]:
 
 def _make_PartialSummary() -> type[BaseModel]:
     class PartialSummary(PartialModel):
-        points: list[str] | None = None
+        points: SnapshotList[str] | None = None
 
     return PartialSummary
 
@@ -53,7 +53,7 @@ def _make_PartialArticle() -> type[BaseModel]:
 
         headline: str | None = Field(default=None, description="Shown only when complete.")
         body: str | None = None
-        sections: list[PartialSection] | None = None
+        sections: SnapshotList[PartialSection] | None = None
         summary: PartialSummary | None = None
 
     return PartialArticle

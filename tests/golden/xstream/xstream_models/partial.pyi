@@ -7,7 +7,7 @@
 from typing import ClassVar, Literal
 
 from pydantic import Field
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 __all__ = [
     "PartialArticle",
@@ -27,7 +27,7 @@ class PartialSection(PartialModel):
     ) -> bool: ...
 
 class PartialSummary(PartialModel):
-    points: list[str] | None = None
+    points: SnapshotList[str] | None = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["points"] | None = None
     ) -> bool: ...
@@ -37,7 +37,7 @@ class PartialArticle(PartialModel):
 
     headline: str | None = Field(default=None, description="Shown only when complete.")
     body: str | None = None
-    sections: list[PartialSection] | None = None
+    sections: SnapshotList[PartialSection] | None = None
     summary: PartialSummary | None = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["body", "headline", "sections", "summary"] | None = None

@@ -11,7 +11,7 @@ from threading import RLock
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Unit
 
@@ -43,8 +43,8 @@ def _make_PartialRecipe() -> type[BaseModel]:
 
         name: str | None = None
         servings: int | None = None
-        ingredients: list[PartialIngredient] | None = None
-        steps: list[str] | None = None
+        ingredients: SnapshotList[PartialIngredient] | None = None
+        steps: SnapshotList[str] | None = None
 
     return PartialRecipe
 

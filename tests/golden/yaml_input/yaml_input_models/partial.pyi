@@ -6,7 +6,7 @@
 
 from typing import Literal
 
-from schemastream.runtime import PartialModel
+from schemastream.runtime import PartialModel, SnapshotList
 
 from .models import Unit
 
@@ -28,8 +28,8 @@ class PartialRecipe(PartialModel):
 
     name: str | None = None
     servings: int | None = None
-    ingredients: list[PartialIngredient] | None = None
-    steps: list[str] | None = None
+    ingredients: SnapshotList[PartialIngredient] | None = None
+    steps: SnapshotList[str] | None = None
     def is_complete(  # type: ignore[override]
         self, field: Literal["ingredients", "name", "servings", "steps"] | None = None
     ) -> bool: ...

@@ -1,0 +1,166 @@
+"""Element streams: the items of one list of the full model, each validated as it completes.
+
+``ElementPath.of(Full, lambda m: m.users)`` records the attribute chain once and finds
+the item type; ``ElementReader`` validates each complete item's own JSON text, which the
+change record locates, so the work per chunk does not grow with the number of items.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar, Union
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from ._changes import ChangeLog, Item, WatchPath
+from ._errors import FinalValidationError
+
+__all__ = ["ElementPath", "ElementReader"]
+
+T = TypeVar("T")
+
+_SELECT = (
+    "select must be a chain of attributes of the full model that ends at a list, such as "
+    "`lambda m: m.users` or `lambda m: m.agenda.items`"
+)
+
+
+class _Recorder:
+    """Stands in for the full model: each attribute read gives a recorder of the longer chain.
+
+    Anything else (an index, a call, iteration) is refused: ``select`` must be a plain
+    attribute chain, so that it means the same on every stream.
+    """
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: tuple[str, ...] = ()) -> None:
+        self.names = names
+
+    def __getattr__(self, name: str) -> _Recorder:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Recorder((*self.names, name))
+
+    def __getitem__(self, key: object) -> typing.NoReturn:
+        raise TypeError(f"{_SELECT}; it indexed [{key!r}] after {self._chain()}")
+
+    def __call__(self, *args: object, **kwargs: object) -> typing.NoReturn:
+        raise TypeError(f"{_SELECT}; it called {self._chain()}")
+
+    def __iter__(self) -> typing.NoReturn:
+        raise TypeError(f"{_SELECT}; it iterated over {self._chain()}")
+
+    def _chain(self) -> str:
+        return ".".join(["m", *self.names])
+
+
+class ElementPath(Generic[T]):
+    """Where a list is in the full model (keys from the root) and the type of its items."""
+
+    def __init__(self, names: tuple[str, ...], keys: WatchPath, item: Any) -> None:
+        self.names = names
+        self.keys = keys
+        self.item = item
+        self.adapter: TypeAdapter[T] = _adapter(item)
+
+    @classmethod
+    def of(cls, full: type[BaseModel], select: Callable[[Any], Sequence[T]]) -> ElementPath[T]:
+        """Record ``select`` once on a stand-in of ``full``; check it reaches a list."""
+        result: object = select(_Recorder())
+        if not isinstance(result, _Recorder) or not result.names:
+            raise TypeError(f"{_SELECT}; it returned {result!r}")
+        recorder = result
+        model: type[BaseModel] = full
+        keys: list[frozenset[str]] = []
+        annotation: Any = None
+        for position, name in enumerate(recorder.names):
+            field = model.model_fields.get(name)
+            if field is None:
+                raise TypeError(f"{_SELECT}; {model.__name__} has no field {name!r}")
+            keys.append(frozenset({name if field.alias is None else field.alias, name}))
+            annotation = _unwrap(field.annotation)
+            last = position == len(recorder.names) - 1
+            if last:
+                break
+            if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+                raise TypeError(f"{_SELECT}; {model.__name__}.{name} is not a model")
+            model = annotation
+        origin = typing.get_origin(annotation)
+        if origin not in (list, Sequence, typing.List, typing.Sequence):  # noqa: UP006
+            chain = ".".join(recorder.names)
+            raise TypeError(f"{_SELECT}; {full.__name__}.{chain} is {annotation!r}, not a list")
+        (item,) = typing.get_args(annotation) or (Any,)
+        return cls(tuple(recorder.names), tuple(keys), item)
+
+
+_ADAPTERS: dict[object, TypeAdapter[Any]] = {}
+
+
+def _adapter(item: Any) -> TypeAdapter[Any]:
+    """One validator per item type: building one costs more than a short stream."""
+    try:
+        adapter = _ADAPTERS.get(item)
+    except TypeError:  # an annotation that cannot be hashed: no cache
+        return TypeAdapter(item)
+    if adapter is None:
+        adapter = _ADAPTERS[item] = TypeAdapter(item)
+    return adapter
+
+
+def _name(annotation: Any) -> str:
+    return annotation.__name__ if isinstance(annotation, type) else repr(annotation)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """An annotation without ``Annotated`` and without ``| None``."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin is Union or origin is types.UnionType:
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+class ElementReader(Generic[T]):
+    """Validates the complete items of one watched list, in order, from their text."""
+
+    def __init__(self, path: ElementPath[T], changes: ChangeLog) -> None:
+        self.path = path
+        self.watch(changes)
+
+    def watch(self, changes: ChangeLog) -> None:
+        """Report this list's items in ``changes`` (a parser's record: a new one per attempt)."""
+        self._changes = changes
+        self._index = changes.watch(self.path.keys)
+
+    def ready(self) -> list[Item]:
+        """The items completed by the last feed."""
+        return [item for item in self._changes.items if item.watch == self._index]
+
+    def validate(self, item: Item, text: str) -> T:
+        """The item as the full item type; a ``FinalValidationError`` names its index.
+
+        The error's ``text`` is the item's; the stream puts the whole text there.
+        """
+        try:
+            return self.path.adapter.validate_json(text)
+        except ValidationError as exc:
+            where: tuple[str | int, ...] = (*self.path.names, item.position)
+            errors: list[ErrorDetails] = []
+            for detail in exc.errors(include_url=False):
+                shifted = detail.copy()
+                shifted["loc"] = (*where, *detail["loc"])
+                errors.append(shifted)
+            label = f"{_name(self.path.item)} at {'.'.join(self.path.names)}[{item.position}]"
+            error = FinalValidationError(label, errors, text=text)
+            error.__cause__ = exc
+            raise error from exc
