@@ -46,8 +46,13 @@ THOUGHT = 'Members: {"name": ...} first, then the budget. '
 def chunk(delta: dict[str, Any] | None, finish: str | None = None, **top: Any) -> dict[str, Any]:
     """A ``chat.completion.chunk``; ``delta=None`` leaves ``choices`` empty."""
     choices = [] if delta is None else [{"index": 0, "delta": delta, "finish_reason": finish}]
-    return {"id": "chatcmpl-1", "object": "chat.completion.chunk", "model": "m",
-            "choices": choices, **top}  # fmt: skip
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "model": "m",
+        "choices": choices,
+        **top,
+    }
 
 
 def contents(pieces: list[str], **extra: Any) -> list[dict[str, Any]]:
@@ -101,7 +106,7 @@ STREAMED = [
             chunk({}, "stop", stop_reason=None),
             chunk(None, usage=USAGE),
             DONE,
-        ),  # fmt: skip
+        ),
         reasoning=THOUGHT,
         usage=True,
     ),
@@ -113,7 +118,7 @@ STREAMED = [
             *arguments(PIECES[1:]),
             chunk({}, "stop"),
             DONE,
-        ),  # fmt: skip
+        ),
         mode="tools",
     ),
     Shape(
@@ -137,15 +142,13 @@ STREAMED = [
             ],
             chunk({}, "tool_calls"),
             DONE,
-        ),  # fmt: skip
+        ),
         mode="tools",
         reasoning=THOUGHT,
     ),
     Shape(
         "vllm: continuous usage stats on every chunk",
-        sse(
-            *[{**c, "usage": USAGE} for c in [ROLE, *contents(PIECES), chunk({}, "stop")]], DONE
-        ),  # fmt: skip
+        sse(*[{**c, "usage": USAGE} for c in [ROLE, *contents(PIECES), chunk({}, "stop")]], DONE),
         usage=True,
     ),
     Shape(
@@ -161,7 +164,7 @@ STREAMED = [
                 }
             },
             DONE,
-        ),  # fmt: skip
+        ),
         error=MalformedChunkError,
         says="CUDA out of memory",
         text="".join(PIECES[:3]),
@@ -176,7 +179,7 @@ STREAMED = [
             chunk({}, "stop"),
             chunk(None, usage=USAGE),
             DONE,
-        ),  # fmt: skip
+        ),
         reasoning=THOUGHT,
         usage=True,
     ),
@@ -186,7 +189,7 @@ STREAMED = [
             chunk({"role": "assistant", "content": "", "tool_calls": [opening_call(TEAM_JSON)]}),
             chunk({}, "tool_calls"),
             DONE,
-        ),  # fmt: skip
+        ),
         mode="tools",
     ),
     Shape(
@@ -209,7 +212,7 @@ STREAMED = [
             ),
             chunk({}, "tool_calls"),
             DONE,
-        ),  # fmt: skip
+        ),
         mode="tools",
         error=UnexpectedToolCallError,
         says="second time",
@@ -232,7 +235,7 @@ STREAMED = [
             chunk({}, "stop"),
             chunk(None, usage=USAGE, timings={"predicted_n": 30}),
             DONE,
-        ),  # fmt: skip
+        ),
         reasoning=THOUGHT,
         usage=True,
     ),
@@ -243,7 +246,7 @@ STREAMED = [
             *arguments(PIECES),
             chunk({}, "tool_calls"),
             DONE,
-        ),  # fmt: skip
+        ),
         mode="tools",
     ),
     Shape(
@@ -255,7 +258,7 @@ STREAMED = [
             *sse(*contents(PIECES[2:])),
             *sse(chunk({}, "stop")),
             b"data: [DONE]\n",
-        ],  # fmt: skip
+        ],
     ),
     Shape(
         "llama.cpp before 2025-09: an error as an error: field, then [DONE]",
@@ -264,7 +267,7 @@ STREAMED = [
             b'error: {"code":400,"message":"the request exceeds the available context size",'
             b'"type":"invalid_request_error"}\n\n',
             *sse(DONE),
-        ],  # fmt: skip
+        ],
         error=MalformedChunkError,
         says="exceeds the available context size",
         text="".join(PIECES[:3]),
@@ -275,7 +278,7 @@ STREAMED = [
             *contents(["<thi", "nk>\n", THOUGHT, "</think", ">\n\n", *PIECES]),
             chunk({}, "stop"),
             DONE,
-        ),  # fmt: skip
+        ),
         mode="json",
         reasoning="\n" + THOUGHT,
     ),
@@ -288,7 +291,7 @@ STREAMED = [
             chunk({}, "stop"),
             {**chunk({}), "usage": USAGE},
             DONE,
-        ),  # fmt: skip
+        ),
         reasoning=THOUGHT,
         usage=True,
     ),
@@ -298,7 +301,7 @@ STREAMED = [
             chunk({"role": "assistant", "tool_calls": [opening_call(TEAM_JSON)]}),
             chunk({}, "stop"),
             DONE,
-        ),  # fmt: skip
+        ),
         mode="tools",
     ),
     Shape(
@@ -313,7 +316,7 @@ STREAMED = [
                     "code": "429",
                 }
             },
-        ),  # fmt: skip
+        ),
         error=MalformedChunkError,
         says="RateLimitError",
     ),
@@ -335,7 +338,7 @@ STREAMED = [
         "usage on the last content chunk, with the finish",
         sse(
             ROLE, *contents(PIECES[:-1]), chunk({"content": PIECES[-1]}, "stop", usage=USAGE), DONE
-        ),  # fmt: skip
+        ),
         usage=True,
     ),
     Shape(
@@ -346,7 +349,7 @@ STREAMED = [
             *contents(PIECES),
             chunk({}, "stop"),
             DONE,
-        ),  # fmt: skip
+        ),
         reasoning=THOUGHT,
     ),
     Shape(
@@ -362,7 +365,7 @@ STREAMED = [
                 chunk({}, "stop"),
                 DONE,
             ),
-        ],  # fmt: skip
+        ],
         reasoning=THOUGHT,
     ),
     Shape(
@@ -398,7 +401,7 @@ STREAMED = [
                     },
                 },
             ),
-        ],  # fmt: skip
+        ],
         mode="responses",
         reasoning=THOUGHT,
         usage=True,
@@ -411,7 +414,7 @@ STREAMED = [
                 "type": "response.incomplete",
                 "response": {"incomplete_details": {"reason": "max_output_tokens"}},
             },
-        ),  # fmt: skip
+        ),
         mode="responses",
         error=LengthLimitError,
         says="still reasoning",
@@ -433,7 +436,7 @@ BODIES = [
                 {"content": "", "reasoning": THOUGHT, "tool_calls": [opening_call(TEAM_JSON)]},
                 "tool_calls",
             )
-        ],  # fmt: skip
+        ],
         mode="tools",
     ),
     Shape(
