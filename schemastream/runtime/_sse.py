@@ -73,10 +73,11 @@ class SSEDecoder:
         "_data",
         "_event",
         "_fresh",
+        "_head",
+        "_head_lines",
         "_held",
         "_limit",
         "_line",
-        "_name",
         "_named",
         "_open",
         "_skip_lf",
@@ -96,31 +97,40 @@ class SSEDecoder:
         self._event: str | None = None
         self._data: list[bytes] = []
         self._tidy = False  # nothing held: no line, event, CR or BOM check pending
-        self._name = b""  # the last event name read the quick way, and what it decodes to
+        # How the last one-event read opened, up to its data: its event name, its lines.
+        self._head = b"data: "
         self._named: str | None = None
+        self._head_lines = 0
         self.skipped = 0
 
     def feed(self, chunk: bytes) -> list[ServerEvent]:
         """Add bytes; return the events they completed (often none, sometimes several)."""
         if self._tidy and chunk.endswith(b"\n\n") and _CR not in chunk:
             # The usual read: one whole event of one data line, as servers write them,
-            # maybe named by an event line (the Responses API).
-            if chunk.startswith(b"data: "):
-                data = chunk[6:-2]
+            # maybe named by an event line (the Responses API), often as the last one was.
+            head = self._head
+            if not chunk.startswith(head):
+                head = self._quick_head(chunk)
+            if head:
+                data = chunk[len(head) : -2]
                 if _LF not in data:
-                    self.skipped = 0
-                    return [(None, data)]
-            elif chunk.startswith(b"event: "):
-                end = chunk.find(b"\n")
-                data = chunk[end + 7 : -2]
-                if chunk.startswith(b"data: ", end + 1) and _LF not in data:
-                    name = chunk[7:end]
-                    if name != self._name:
-                        self._name = name
-                        self._named = name.decode("utf-8", "replace") or None
-                    self.skipped = 1
+                    self.skipped = self._head_lines
                     return [(self._named, data)]
         return self._lines(chunk)
+
+    def _quick_head(self, chunk: bytes) -> bytes:
+        """What opens a one-event read up to its data (``b""`` if not one of those forms)."""
+        if chunk.startswith(b"data: "):
+            self._head, self._named, self._head_lines = b"data: ", None, 0
+        elif chunk.startswith(b"event: "):
+            end = chunk.find(b"\n")
+            if not chunk.startswith(b"data: ", end + 1):
+                return b""
+            name = chunk[7:end].decode("utf-8", "replace") or None
+            self._head, self._named, self._head_lines = chunk[: end + 7], name, 1
+        else:
+            return b""
+        return self._head
 
     def _lines(self, chunk: bytes) -> list[ServerEvent]:
         if self._skip_lf and chunk:

@@ -21,9 +21,11 @@ from ._wire import loads
 __all__ = ["EventTemplate", "TemplateLearner"]
 
 _LITERAL = rb'("[^"\\]*(?:\\.[^"\\]*)*")'
-_COUNTER = rb"(?:0|[1-9][0-9]{0,17})"  # a JSON integer json.loads and pydantic-core both read
 _VALUE = re.compile(rb"[ \t\r\n]*:[ \t\r\n]*" + _LITERAL)
 _DIGITS = re.compile(rb"([0-9]+)")
+# A counter is a JSON integer both json.loads and pydantic-core read: no sign, no leading
+# zero, at most 18 digits.
+_LONGEST, _ZERO = 18, ord("0")
 _PROBE = "\x7f"
 _PROBE_LITERAL = b'\\u007f"'
 
@@ -35,36 +37,51 @@ class EventTemplate:
     """The bytes of a plain text event around its text's string literal (quotes included).
 
     ``head`` and ``tail`` are the bytes before and after the literal, ``None`` standing for
-    a counter's digits. The constant bytes at both ends are compared as bytes; a regular
-    expression reads only what lies between them when there are counters.
+    a counter's digits. Matching compares the constant bytes, reads each counter as a JSON
+    integer and hands back what lies at the literal's place.
     """
 
-    __slots__ = ("_pattern", "_prefix", "_start", "_stop", "_suffix", "head", "tail")
+    __slots__ = ("_after", "_before", "_prefix", "_start", "_stop", "_suffix", "head", "tail")
 
     def __init__(self, head: Parts, tail: Parts) -> None:
-        self.head = head
-        self.tail = tail
-        first = head.index(None) if None in head else len(head)
-        last = len(tail) - tail[::-1].index(None) if None in tail else 0
-        self._prefix = _joined(head[:first])
-        self._suffix = _joined(tail[last:])
+        self.head = head = _merged(head)
+        self.tail = tail = _merged(tail)
+        # head: prefix, then (counter, bytes) pairs; tail: (bytes, counter) pairs, suffix.
+        self._prefix = head[0] or b""
+        self._before = [part for part in head[2::2] if part is not None]
+        self._suffix = tail[-1] or b""
+        self._after = [part for part in tail[-3::-2] if part is not None]  # last first
         self._start = len(self._prefix)
         self._stop = len(self._suffix)
-        self._pattern: re.Pattern[bytes] | None = None
-        if first < len(head) or last > 0:  # counters: a pattern for what lies between
-            pieces = [*map(_piece, head[first:]), _LITERAL, *map(_piece, tail[:last])]
-            self._pattern = re.compile(b"".join(pieces), re.DOTALL)
 
     def literal(self, data: bytes) -> bytes | None:
-        """The string literal at the text's place, if ``data`` matches (then check it parses)."""
+        """The bytes at the literal's place if ``data`` matches (the caller checks they are
+        one JSON string)."""
         if not data.startswith(self._prefix) or not data.endswith(self._suffix):
             return None
+        start = self._start
         end = len(data) - self._stop
-        pattern = self._pattern
-        if pattern is None:
-            return data[self._start : end]
-        match = pattern.fullmatch(data, self._start, end)
-        return None if match is None else match.group(1)
+        for part in self._before:  # the bytes after each counter of the head, in order
+            at = data.find(part, start, end)
+            digits = data[start:at]
+            if (
+                at < 0
+                or not (0 < len(digits) <= _LONGEST and digits.isdigit())
+                or (digits[0] == _ZERO and len(digits) > 1)
+            ):
+                return None
+            start = at + len(part)
+        for part in self._after:  # the bytes before each counter of the tail, last first
+            at = data.rfind(part, start, end)
+            digits = data[at + len(part) : end]
+            if (
+                at < 0
+                or not (0 < len(digits) <= _LONGEST and digits.isdigit())
+                or (digits[0] == _ZERO and len(digits) > 1)
+            ):
+                return None
+            end = at
+        return data[start:end]
 
     def probe(self, literal: bytes) -> bytes:
         """An event of this template: ``literal`` as the text, 7 in each counter."""
@@ -73,13 +90,15 @@ class EventTemplate:
         return head + literal + tail
 
 
-def _piece(part: bytes | None) -> bytes:
-    return _COUNTER if part is None else re.escape(part)
-
-
-def _joined(parts: Parts) -> bytes:
-    """Parts known to hold no counter, as bytes."""
-    return b"".join(part for part in parts if part is not None)
+def _merged(parts: Parts) -> Parts:
+    """Adjacent bytes joined: bytes and counters alternate, bytes at both ends."""
+    merged: Parts = [b""]
+    for part in parts:
+        if part is None:
+            merged += [None, b""]
+        else:
+            merged[-1] += part  # type: ignore[operator]
+    return merged
 
 
 def _split(data: bytes, key: bytes, text: str) -> tuple[bytes, bytes, bytes] | None:

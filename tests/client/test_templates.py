@@ -140,13 +140,14 @@ def test_the_usual_streams_are_read_by_their_templates() -> None:
         assert compare(make, sequence, None) == 1, shape.__name__
 
 
-def test_a_template_with_a_counter_reads_only_what_lies_between_its_ends() -> None:
-    template = EventTemplate([b'{"n":', None, b',"t":'], [b"}"])
-    assert template.literal(b'{"n":12,"t":"x"}') == b'"x"'
-    assert template.literal(b'{"n":012,"t":"x"}') is None
-    assert template.literal(b'{"n":1e3,"t":"x"}') is None
-    assert template.literal(b'{"n":1,"t":"x","u":"y"}') is None
-    assert template.probe(b'"p"') == b'{"n":7,"t":"p"}'
+def test_templates_with_counters_read_each_counter_as_a_json_integer() -> None:
+    template = EventTemplate([b'{"n":', None, b',"t":'], [b',"m":', None, b"}"])
+    assert template.literal(b'{"n":12,"t":"x","m":0}') == b'"x"'
+    assert template.literal(b'{"n":12,"t":"a,\\"m\\":1","m":3}') == b'"a,\\"m\\":1"'
+    for bad in [b'{"n":012,"t":"x","m":1}', b'{"n":1e3,"t":"x","m":1}', b'{"n":1,"t":"x","m":-1}']:
+        assert template.literal(bad) is None, bad
+    assert template.literal(b'{"n":1,"t":"x","u":"y","m":2}') == b'"x","u":"y"'  # not one string
+    assert template.probe(b'"p"') == b'{"n":7,"t":"p","m":7}'
 
 
 def test_a_decoy_with_the_same_key_and_text_is_not_taken_for_the_text() -> None:
