@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from openai import AsyncOpenAI, OpenAI
 
+from schemastream.cli import SERVE_FLAVOURS
 from schemastream.runtime import (
     LengthLimitError,
     MalformedChunkError,
@@ -33,11 +34,14 @@ from schemastream.runtime._client import (
     stream_structured,
 )
 from schemastream.runtime._modes import Mode
+from schemastream.testing import FLAVOURS, Flavour, ReplayServer, Reply
+from schemastream.testing._render import render_stream
 
 from .hostile import Answer, HostileServer, events
 from .models import TEAM, TEAM_JSON, TEAM_SPEC, Team
 
 MESSAGES: list[Any] = [{"role": "user", "content": "team?"}]
+FORCED = {"type": "function", "function": {"name": "Team"}}
 PIECES = [TEAM_JSON[i : i + 7] for i in range(0, len(TEAM_JSON), 7)]
 USAGE = {"prompt_tokens": 9, "completion_tokens": 30, "total_tokens": 39}
 THOUGHT = 'Members: {"name": ...} first, then the budget. '
@@ -554,3 +558,48 @@ def test_body_shapes(hostile: HostileServer, shape: Shape, flavour: str) -> None
             )
 
     check(sync if flavour == "sync" else lambda: asyncio.run(run_async()), shape)
+
+
+REPLY = Reply.of(TEAM_JSON, 7, reasoning=[THOUGHT[:9], THOUGHT[9:]])
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "responses"])
+def test_the_replay_server_imitates_each_flavour(flavour: Flavour, mode: Mode) -> None:
+    expected = "" if flavour == "openai" and mode != "responses" else THOUGHT
+    with (
+        ReplayServer([REPLY], flavour=flavour) as server,
+        OpenAI(base_url=server.base_url, api_key="t") as client,
+    ):
+        with stream_structured(TEAM_SPEC, client, messages=MESSAGES, model="m", mode=mode) as s:
+            assert (s.final, s.reasoning, s.usage is not None) == (TEAM, expected, True)
+        assert create_structured(TEAM_SPEC, client, messages=MESSAGES, model="m", mode=mode) == TEAM
+
+
+def deltas(flavour: Flavour, **request: Any) -> list[Any]:
+    """The delta of each chunk the flavour renders, then the finish reason."""
+    rendering = render_stream(REPLY, {"model": "m", **request}, "chat", 1, flavour)
+    events = [*rendering.head, *rendering.deltas, *rendering.tail][:-1]  # no [DONE]
+    choices = [c["choices"][0] for c in map(json.loads, (e[6:] for e in events)) if c["choices"]]
+    return [c["delta"] for c in choices] + [choices[-1]["finish_reason"]]
+
+
+def test_each_flavour_streams_as_its_source_does() -> None:
+    tools = {"tools": [{"function": {"name": "Team"}}], "tool_choice": FORCED}
+    ollama = deltas("ollama", **tools)
+    assert [d.get("reasoning") for d in ollama[1:3]] == [THOUGHT[:9], THOUGHT[9:]]
+    calls = [d["tool_calls"] for d in ollama[:-1] if "tool_calls" in d]
+    whole = {"name": "Team", "arguments": TEAM_JSON}
+    assert calls == [[{"index": 0, "id": "call_replay1", "type": "function", "function": whole}]]
+    assert ollama[-1] == "tool_calls"
+    vllm = deltas("vllm", **tools)
+    named = next(d["tool_calls"][0] for d in vllm[:-1] if "tool_calls" in d)
+    assert named["function"] == {"name": "Team", "arguments": TEAM_JSON[:7]}
+    assert vllm[-1] == "stop"
+    llamacpp = deltas("llamacpp")
+    assert {"reasoning_content": THOUGHT[:9]} in llamacpp and llamacpp[-1] == "stop"
+    assert not any("reasoning" in d or "reasoning_content" in d for d in deltas("openai"))
+
+
+def test_the_cli_offers_every_flavour() -> None:
+    assert SERVE_FLAVOURS == FLAVOURS
