@@ -124,18 +124,20 @@ class ChatDeltas:
         self.tool_call_id: str | None = None
         self.usage: CompletionUsage | None = None
 
+    def quick(self, read: bytes, head: bytes, event: str | None) -> str | None:
+        """What ``read`` returns for the event a whole read holds, if it is a plain text
+        event of the template; else ``None`` (the read is then decoded and read in full)."""
+        if event is not None:
+            return None
+        text = self._template.read_text(read, head)
+        return self._answer(text) if text else None
+
     def read(self, event: str | None, data: bytes) -> str | None:
         text: str | None
         if event is None:
             text = self._template.text(data)
             if text is not None:  # the same event as a plain one read before, another text
-                think = self._think
-                if think is None or not text:
-                    return text or None
-                text = think.feed(text)
-                if think.done:
-                    self._think = None
-                return text
+                return self._answer(text) if text else None
         if data == b"[DONE]":
             self._done = True
             return self._held()
@@ -166,6 +168,16 @@ class ChatDeltas:
             raise bad_shape(data, "chat.completion.chunk") from None
         if event is None and self._template.learning:
             self._template.learn(data, chunk)
+        return text
+
+    def _answer(self, text: str) -> str:
+        """A plain event's text, a leading think block taken off (``""`` inside it)."""
+        think = self._think
+        if think is None:
+            return text
+        text = think.feed(text)
+        if think.done:
+            self._think = None
         return text
 
     def _held(self) -> str | None:

@@ -71,6 +71,11 @@ class ResponsesDeltas:
         self.tool_call_id: str | None = None
         self.usage: ResponseUsage | None = None
 
+    def quick(self, read: bytes, head: bytes, event: str | None) -> str | None:
+        """As ``ChatDeltas.quick`` (the event's name does not matter: its JSON has a type)."""
+        text = self._template.read_text(read, head)
+        return self._text(text) if text else None
+
     def read(self, event: str | None, data: bytes) -> str | None:
         text = self._template.text(data)
         if text is not None:  # the same event as a plain one read before, another text

@@ -60,7 +60,9 @@ class SSEDecoder:
     the bytes fed, however the lines are cut, and an unfinished line or event past
     ``max_event_size`` bytes raises ``StreamLimitError``. ``skipped`` counts the lines
     of the last ``feed`` that carried no data (comments, keep-alive blank lines, other
-    fields).
+    fields). ``tidy`` says nothing is held (no line, event, CR or BOM check pending), and
+    ``head``, ``named`` and ``head_lines`` how the last read of one whole event opened, up
+    to its data: its bytes, its event name, the lines before the data line.
 
     >>> decoder = SSEDecoder()
     >>> decoder.feed(b'data: {"a": 1}\n\nevent: done\nda')
@@ -73,16 +75,16 @@ class SSEDecoder:
         "_data",
         "_event",
         "_fresh",
-        "_head",
-        "_head_lines",
         "_held",
         "_limit",
         "_line",
-        "_named",
         "_open",
         "_skip_lf",
-        "_tidy",
+        "head",
+        "head_lines",
+        "named",
         "skipped",
+        "tidy",
     )
 
     def __init__(self, max_event_size: int = DEFAULT_MAX_EVENT_SIZE) -> None:
@@ -96,41 +98,40 @@ class SSEDecoder:
         self._skip_lf = False
         self._event: str | None = None
         self._data: list[bytes] = []
-        self._tidy = False  # nothing held: no line, event, CR or BOM check pending
-        # How the last one-event read opened, up to its data: its event name, its lines.
-        self._head = b"data: "
-        self._named: str | None = None
-        self._head_lines = 0
+        self.tidy = False
+        self.head = b"data: "
+        self.named: str | None = None
+        self.head_lines = 0
         self.skipped = 0
 
     def feed(self, chunk: bytes) -> list[ServerEvent]:
         """Add bytes; return the events they completed (often none, sometimes several)."""
-        if self._tidy and chunk.endswith(b"\n\n") and _CR not in chunk:
+        if self.tidy and chunk.endswith(b"\n\n") and _CR not in chunk:
             # The usual read: one whole event of one data line, as servers write them,
             # maybe named by an event line (the Responses API), often as the last one was.
-            head = self._head
+            head = self.head
             if not chunk.startswith(head):
                 head = self._quick_head(chunk)
             if head:
                 data = chunk[len(head) : -2]
                 if _LF not in data:
-                    self.skipped = self._head_lines
-                    return [(self._named, data)]
+                    self.skipped = self.head_lines
+                    return [(self.named, data)]
         return self._lines(chunk)
 
     def _quick_head(self, chunk: bytes) -> bytes:
         """What opens a one-event read up to its data (``b""`` if not one of those forms)."""
         if chunk.startswith(b"data: "):
-            self._head, self._named, self._head_lines = b"data: ", None, 0
+            self.head, self.named, self.head_lines = b"data: ", None, 0
         elif chunk.startswith(b"event: "):
             end = chunk.find(b"\n")
             if not chunk.startswith(b"data: ", end + 1):
                 return b""
             name = chunk[7:end].decode("utf-8", "replace") or None
-            self._head, self._named, self._head_lines = chunk[: end + 7], name, 1
+            self.head, self.named, self.head_lines = chunk[: end + 7], name, 1
         else:
             return b""
-        return self._head
+        return self.head
 
     def _lines(self, chunk: bytes) -> list[ServerEvent]:
         if self._skip_lf and chunk:
@@ -194,7 +195,7 @@ class SSEDecoder:
             self._hold(rest, len(buffer) if data else 0)
         else:
             self._open = 0
-        self._tidy = not (self._line or data or self._skip_lf) and self._event is None
+        self.tidy = not (self._line or data or self._skip_lf) and self._event is None
         return events
 
     def _hold(self, rest: bytes, opened: int) -> None:
@@ -311,6 +312,11 @@ class DeltaReader(Protocol):
     def read(self, event: str | None, data: bytes) -> str | None:
         """Return the text delta the event carries, ``""`` for progress without text
         (reasoning), ``None`` for neither; or raise a ``StreamError``."""
+        ...
+
+    def quick(self, read: bytes, head: bytes, event: str | None) -> str | None:
+        """``read``'s result for a whole read of one event (``head``, the event's data, a
+        blank line) the reader can take without decoding it; else ``None``."""
         ...
 
     def finish(self) -> None:
@@ -431,6 +437,7 @@ class SSETextSource:
         headers = response.headers
         chunks = response.iter_bytes() if _encoded(headers) else response.iter_raw()
         read = self._reader.read
+        quick = self._reader.quick
         feed = decoder.feed
         deadline = limits.deadline
         max_idle = limits.max_idle_events
@@ -445,16 +452,22 @@ class SSETextSource:
                     head = None
                     if _not_an_event_stream(chunk, headers):
                         raise _document(_rest(chunk, chunks), headers)
-                for event, data in feed(chunk):
-                    text = read(event, data)
+                text = quick(chunk, decoder.head, decoder.named) if decoder.tidy else None
+                if text is not None:  # one plain event: no decoding, no parsing in full
+                    idle = decoder.head_lines
                     if text:
-                        idle = 0
                         yield text
-                    elif text is None:
-                        idle += 1
-                    else:
-                        idle = 0  # reasoning: progress, though no text
-                idle += decoder.skipped
+                else:
+                    for event, data in feed(chunk):
+                        text = read(event, data)
+                        if text:
+                            idle = 0
+                            yield text
+                        elif text is None:
+                            idle += 1
+                        else:
+                            idle = 0  # reasoning: progress, though no text
+                    idle += decoder.skipped
                 if idle > max_idle:
                     raise limits.stalled()
                 if deadline is not None and time.monotonic() > deadline:
@@ -504,6 +517,7 @@ class AsyncSSETextSource:
         headers = response.headers
         chunks = response.aiter_bytes() if _encoded(headers) else response.aiter_raw()
         read = self._reader.read
+        quick = self._reader.quick
         feed = decoder.feed
         deadline = limits.deadline
         max_idle = limits.max_idle_events
@@ -518,16 +532,22 @@ class AsyncSSETextSource:
                     head = None
                     if _not_an_event_stream(chunk, headers):
                         raise _document(await _arest(chunk, chunks), headers)
-                for event, data in feed(chunk):
-                    text = read(event, data)
+                text = quick(chunk, decoder.head, decoder.named) if decoder.tidy else None
+                if text is not None:  # one plain event: no decoding, no parsing in full
+                    idle = decoder.head_lines
                     if text:
-                        idle = 0
                         yield text
-                    elif text is None:
-                        idle += 1
-                    else:
-                        idle = 0  # reasoning: progress, though no text
-                idle += decoder.skipped
+                else:
+                    for event, data in feed(chunk):
+                        text = read(event, data)
+                        if text:
+                            idle = 0
+                            yield text
+                        elif text is None:
+                            idle += 1
+                        else:
+                            idle = 0  # reasoning: progress, though no text
+                    idle += decoder.skipped
                 if idle > max_idle:
                     raise limits.stalled()
                 if deadline is not None and time.monotonic() > deadline:

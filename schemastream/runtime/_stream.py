@@ -405,7 +405,11 @@ class PartialStream(_StreamCore[P, F]):
     def __iter__(self) -> Iterator[P]:
         # One iterator per stream: a loop left early can be resumed, e.g. by ``final``.
         if self._snapshots is None:
-            self._snapshots = (s for s in self._shared_run() if self._parser.changes.changed)
+            steps = self._shared_run()
+            # Without element streams the run yields changed snapshots only: no filter.
+            self._snapshots = (
+                (s for s in steps if self._parser.changes.changed) if self._readers else steps
+            )
         return self._snapshots
 
     def elements(self, select: Callable[[F], Sequence[T]]) -> Iterator[T]:
@@ -541,7 +545,8 @@ class AsyncPartialStream(_StreamCore[P, F]):
 
     def __aiter__(self) -> AsyncIterator[P]:
         if self._snapshots is None:
-            self._snapshots = self._changed_snapshots()
+            # Without element streams the run yields changed snapshots only: no filter.
+            self._snapshots = self._changed_snapshots() if self._readers else self._shared_run()
         return self._snapshots
 
     async def _changed_snapshots(self) -> AsyncIterator[P]:

@@ -26,6 +26,7 @@ _DIGITS = re.compile(rb"([0-9]+)")
 # A counter is a JSON integer both json.loads and pydantic-core read: no sign, no leading
 # zero, at most 18 digits.
 _LONGEST, _ZERO = 18, ord("0")
+_QUOTE = ord('"')
 _PROBE = "\x7f"
 _PROBE_LITERAL = b'\\u007f"'
 
@@ -59,35 +60,51 @@ class EventTemplate:
         one JSON string)."""
         if not data.startswith(self._prefix) or not data.endswith(self._suffix):
             return None
+        if self._before or self._after:
+            return self._between_counters(data)
+        return data[self._start : len(data) - self._stop]
+
+    def _between_counters(self, data: bytes) -> bytes | None:
         start = self._start
         end = len(data) - self._stop
         for part in self._before:  # the bytes after each counter of the head, in order
             at = data.find(part, start, end)
-            digits = data[start:at]
-            if (
-                at < 0
-                or not (0 < len(digits) <= _LONGEST and digits.isdigit())
-                or (digits[0] == _ZERO and len(digits) > 1)
-            ):
+            if at < 0 or not _counter(data[start:at]):
                 return None
             start = at + len(part)
         for part in self._after:  # the bytes before each counter of the tail, last first
             at = data.rfind(part, start, end)
-            digits = data[at + len(part) : end]
-            if (
-                at < 0
-                or not (0 < len(digits) <= _LONGEST and digits.isdigit())
-                or (digits[0] == _ZERO and len(digits) > 1)
-            ):
+            if at < 0 or not _counter(data[at + len(part) : end]):
                 return None
             end = at
         return data[start:end]
+
+    def within(self, head: bytes) -> EventTemplate | None:
+        """The template of a whole read of one such event: ``head`` (``b"data: "``, or an
+        event line and ``b"data: "``) before, the blank line after. ``None`` when the event's
+        bytes hold a line break (the data of several lines): a read is then decoded."""
+        if any(part is not None and (b"\n" in part or b"\r" in part) for part in self.parts):
+            return None
+        return EventTemplate([head, *self.head], [*self.tail, b"\n\n"])
+
+    @property
+    def parts(self) -> Parts:
+        return [*self.head, *self.tail]
 
     def probe(self, literal: bytes) -> bytes:
         """An event of this template: ``literal`` as the text, 7 in each counter."""
         head = b"".join(b"7" if part is None else part for part in self.head)
         tail = b"".join(b"7" if part is None else part for part in self.tail)
         return head + literal + tail
+
+
+def _counter(digits: bytes) -> bool:
+    """Whether ``digits`` is a JSON integer a counter may be (no sign, no leading zero)."""
+    return (
+        0 < len(digits) <= _LONGEST
+        and digits.isdigit()
+        and (digits[0] != _ZERO or len(digits) == 1)
+    )
 
 
 def _merged(parts: Parts) -> Parts:
@@ -147,7 +164,7 @@ class TemplateLearner:
     (a server that varies more than counters per event) stops trying.
     """
 
-    __slots__ = ("_failures", "_key", "_last", "_plain", "hit", "template")
+    __slots__ = ("_failures", "_key", "_last", "_plain", "_reads", "hit", "template")
 
     def __init__(self, key: bytes, plain: Callable[[Any], str | None]) -> None:
         self._key = key
@@ -156,6 +173,8 @@ class TemplateLearner:
         self._failures = 0
         self.template: EventTemplate | None = None
         self.hit = False  # whether the current template matched an event
+        # The template of whole reads, for the head and template it was made from.
+        self._reads: tuple[bytes, EventTemplate, EventTemplate | None] | None = None
 
     @property
     def learning(self) -> bool:
@@ -197,8 +216,27 @@ class TemplateLearner:
         if template is None:
             return None
         literal = template.literal(data)
-        if literal is None:
+        return None if literal is None else self._string(literal)
+
+    def read_text(self, read: bytes, head: bytes) -> str | None:
+        """The text of a whole read that is ``head``, one event of the template, a blank line.
+
+        The literal must be a string alone: whitespace around it could be a line break,
+        which the event-stream rules read otherwise.
+        """
+        template = self.template
+        if template is None:
             return None
+        reads = self._reads
+        if reads is None or reads[0] is not head or reads[1] is not template:
+            reads = self._reads = (head, template, template.within(head))
+        whole = reads[2]
+        literal = None if whole is None else whole.literal(read)
+        if not literal or literal[0] != _QUOTE or literal[-1] != _QUOTE:
+            return None
+        return self._string(literal)
+
+    def _string(self, literal: bytes) -> str | None:
         try:
             text = from_json(literal)
         except ValueError:

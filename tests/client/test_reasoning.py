@@ -27,6 +27,8 @@ from schemastream.runtime._reasoning import Reasoning, ThinkBlock, split_think
 from schemastream.runtime._responses import ResponsesDeltas
 from schemastream.runtime._sse import Limits, SSETextSource
 
+from .hostile import MemoryResponse
+
 
 def reference(text: str) -> tuple[str, str, bool]:
     """The rule, read plainly on the whole text: (reasoning, answer, still open)."""
@@ -178,30 +180,17 @@ def test_bodies_keep_reasoning_apart() -> None:
     assert (body.text, body.reasoning) == ("{}", "s")
 
 
-class _Response:
-    """An HTTP response's surface as the SSE source reads it, from bytes in memory."""
-
-    def __init__(self, body: bytes) -> None:
-        self.headers = {"content-type": "text/event-stream"}
-        self._body = body
-
-    def iter_raw(self) -> Any:
-        yield self._body
-
-    def iter_bytes(self) -> Any:
-        yield self._body
-
-    def close(self) -> None:
-        pass
-
-
 def test_reasoning_deltas_are_progress_not_idle_events() -> None:
     thinking = b"".join(b"data: " + chunk({"reasoning": "hm"}) + b"\n\n" for _ in range(50))
     body = thinking + b"data: " + chunk({"content": "{}"}, "stop") + b"\n\n"
-    source = SSETextSource(_Response(body), ChatDeltas(tool=False), Limits(max_idle_events=10))
+    source = SSETextSource(
+        MemoryResponse([body]), ChatDeltas(tool=False), Limits(max_idle_events=10)
+    )
     assert "".join(source) == "{}"
     assert source.reasoning == "hm" * 50
     idle = b"data: " + chunk({"role": "assistant"}) + b"\n\n"
-    source = SSETextSource(_Response(idle * 50), ChatDeltas(tool=False), Limits(max_idle_events=10))
+    source = SSETextSource(
+        MemoryResponse([idle * 50]), ChatDeltas(tool=False), Limits(max_idle_events=10)
+    )
     with pytest.raises(StreamLimitError):
         list(source)
