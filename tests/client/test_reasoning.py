@@ -54,7 +54,7 @@ def cut(draw: st.DrawFn, text: str) -> list[str]:
     return [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_a_think_block_is_split_off_however_the_text_is_cut(data: st.DataObject) -> None:
     text = "".join(data.draw(st.lists(PIECES, max_size=14)))

@@ -115,21 +115,21 @@ def compare(make: Any, sequence: list[bytes], event: str | None) -> int:
     return 1 if learning._template.hit else 0
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_chat_content_templates_read_as_the_full_reading(data: st.DataObject) -> None:
     sequence = data.draw(sequences(content_event))
     compare(lambda: ChatDeltas(tool=False), sequence, None)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_tool_call_templates_read_as_the_full_reading(data: st.DataObject) -> None:
     sequence = data.draw(sequences(tool_event))
     compare(lambda: ChatDeltas(tool=True, function="T"), sequence, None)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_responses_templates_read_as_the_full_reading(data: st.DataObject) -> None:
     sequence = data.draw(sequences(output_event))
@@ -178,7 +178,7 @@ def streamed(reader: Reader, chunks: list[bytes]) -> tuple[list[str], object]:
     return texts, None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_whole_reads_of_template_events_read_as_decoding_them(data: st.DataObject) -> None:
     """The source takes a read that is one template event without decoding it."""
