@@ -16,6 +16,7 @@ from ._template import TemplateLearner
 from ._wire import (
     SHAPE_ERRORS,
     Body,
+    aborted,
     bad_shape,
     chat_usage,
     cut,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["ChatDeltas", "plain_arguments", "plain_content", "read_completion"]
 
 _KEPT_CONTENT = 1 << 20  # of content in tools mode, kept for the error if no call comes
+# vLLM's finish reasons (vllm/v1/engine/__init__.py) for an answer the server gave up on.
+_ABORTED = frozenset({"abort", "error", "repetition"})
 
 
 def _plain_delta(chunk: Any) -> dict[str, Any] | None:
@@ -130,7 +133,9 @@ class ChatDeltas:
         if event is not None:
             return None
         text = self._template.read_text(read, head)
-        return self._answer(text) if text else None
+        if not text:
+            return None
+        return text if self._think is None else self._answer(text)
 
     def read(self, event: str | None, data: bytes) -> str | None:
         text: str | None
@@ -283,6 +288,8 @@ class ChatDeltas:
             raise length("finish_reason 'length'")
         if self._finish == "content_filter":
             raise filtered("finish_reason 'content_filter'")
+        if self._finish in _ABORTED:
+            raise aborted(self._finish)
         if self._finish is None and not self._done:
             raise cut("a finish_reason or [DONE]")
         if self._tool and not self._called:
@@ -336,6 +343,8 @@ def read_completion(data: Any, raw: bytes, *, tool: bool, function: str | None) 
         body.error = length("finish_reason 'length'")
     elif finish == "content_filter":
         body.error = filtered("finish_reason 'content_filter'")
+    elif finish in _ABORTED:
+        body.error = aborted(finish)
     elif missing:
         body.error = no_tool_call(content or "", function)
     elif unclosed:

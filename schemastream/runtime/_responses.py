@@ -74,7 +74,9 @@ class ResponsesDeltas:
     def quick(self, read: bytes, head: bytes, event: str | None) -> str | None:
         """As ``ChatDeltas.quick`` (the event's name does not matter: its JSON has a type)."""
         text = self._template.read_text(read, head)
-        return self._text(text) if text else None
+        if not text:
+            return None
+        return text if self._think is None else self._text(text)
 
     def read(self, event: str | None, data: bytes) -> str | None:
         text = self._template.text(data)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SHAPE_ERRORS",
     "Body",
+    "aborted",
     "bad_shape",
     "chat_usage",
     "cut",
@@ -109,6 +110,14 @@ def cut(expected: str) -> StreamInterruptedError:
     return StreamInterruptedError(
         f"the stream ended without {expected}: the connection was cut, or the server "
         "stopped on an error it did not report; retry the request"
+    )
+
+
+def aborted(reason: str) -> StreamInterruptedError:
+    return StreamInterruptedError(
+        f"the server gave up on the answer: finish_reason {reason!r} (vLLM says 'abort' for "
+        "a request it dropped, 'repetition' for an output it found repeating); retry the "
+        "request"
     )
 
 

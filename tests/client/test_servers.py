@@ -156,6 +156,13 @@ STREAMED = [
         usage=True,
     ),
     Shape(
+        "vllm: a request the engine aborted, finish abort",
+        sse(ROLE, *contents(PIECES[:3]), chunk({}, "abort"), DONE),
+        error=StreamInterruptedError,
+        says="'abort'",
+        text="".join(PIECES[:3]),
+    ),
+    Shape(
         "vllm: an error mid-stream, then [DONE]",
         sse(
             ROLE,
