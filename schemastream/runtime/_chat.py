@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._errors import RefusalError, UnexpectedToolCallError
-from ._reasoning import Reasoning, ThinkBlock, split_think
+from ._reasoning import ReasoningReader, split_think
 from ._template import TemplateLearner
 from ._wire import (
     SHAPE_ERRORS,
@@ -78,7 +78,7 @@ def plain_arguments(chunk: Any) -> str | None:
     return text if text.__class__ is str else None
 
 
-class ChatDeltas:
+class ChatDeltas(ReasoningReader):
     """Text deltas of ``chat.completion.chunk`` events.
 
     ``read`` returns the answer text an event carries, ``""`` when it carried reasoning
@@ -100,14 +100,13 @@ class ChatDeltas:
         "_pending",
         "_refusal",
         "_template",
-        "_think",
         "_tool",
-        "reasoning",
         "tool_call_id",
         "usage",
     )
 
     def __init__(self, *, tool: bool, function: str | None = None) -> None:
+        super().__init__(think=not tool)
         self._tool = tool
         self._function = function
         self._finish: str | None = None
@@ -117,8 +116,6 @@ class ChatDeltas:
         self._kept = 0
         self._refusal: list[str] = []
         self._pending: UnexpectedToolCallError | None = None
-        self.reasoning = Reasoning()
-        self._think: ThinkBlock | None = None if tool else ThinkBlock(self.reasoning)
         self._template = (
             TemplateLearner(b'"arguments"', plain_arguments)
             if tool
@@ -175,20 +172,6 @@ class ChatDeltas:
             self._template.learn(data, chunk)
         return text
 
-    def _answer(self, text: str) -> str:
-        """A plain event's text, a leading think block taken off (``""`` inside it)."""
-        think = self._think
-        if think is None:
-            return text
-        text = think.feed(text)
-        if think.done:
-            self._think = None
-        return text
-
-    def _held(self) -> str | None:
-        """At the end: a held ``"<thi"`` was answer text after all."""
-        return (self._think.flush() or None) if self._think is not None else None
-
     def _text(self, delta: dict[str, Any], data: bytes) -> str | None:
         text = delta.get("content")
         if text.__class__ is not str and text is not None:
@@ -196,13 +179,7 @@ class ChatDeltas:
         # The usual delta holds content alone: the other fields are looked for only if not.
         progress = (len(delta) > 1 or text is None) and self._extras(delta, data)
         if text:
-            think = self._think
-            if think is not None:
-                text = think.feed(text)
-                if think.done:
-                    self._think = None
-                return text  # "" inside the block: reasoning, progress
-            return text
+            return self._answer(text)
         return "" if progress else None
 
     def _tool_text(self, delta: dict[str, Any], data: bytes) -> str | None:
@@ -296,9 +273,7 @@ class ChatDeltas:
             content = "".join(self._content)
             if content.strip():
                 raise no_tool_call(content, self._function)
-        if self._think is not None and self._think.open:
-            self._think.flush()
-            raise unclosed_think()
+        self._check_closed()
 
 
 def read_completion(data: Any, raw: bytes, *, tool: bool, function: str | None) -> Body:

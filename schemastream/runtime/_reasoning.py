@@ -7,7 +7,9 @@ collects it and ``ThinkBlock`` takes such a block off the head of streamed text.
 
 from __future__ import annotations
 
-__all__ = ["CLOSE", "OPEN", "Reasoning", "ThinkBlock", "split_think"]
+from ._wire import unclosed_think
+
+__all__ = ["CLOSE", "OPEN", "Reasoning", "ReasoningReader", "ThinkBlock", "split_think"]
 
 OPEN = "<think>"
 CLOSE = "</think>"
@@ -136,3 +138,34 @@ def split_think(text: str) -> tuple[str, str, bool]:
     block = ThinkBlock(reasoning)
     answer = block.feed(text) + block.flush()
     return reasoning.text, answer, block.open
+
+
+class ReasoningReader:
+    """What the protocol readers share about reasoning: the text so far, and the think
+    block that may open the answer (``think``), taken off, then out of the way."""
+
+    __slots__ = ("_think", "reasoning")
+
+    def __init__(self, *, think: bool) -> None:
+        self.reasoning = Reasoning()
+        self._think: ThinkBlock | None = ThinkBlock(self.reasoning) if think else None
+
+    def _answer(self, text: str) -> str:
+        """Answer text, a leading think block taken off (``""`` inside it: progress)."""
+        think = self._think
+        if think is None:
+            return text
+        text = think.feed(text)
+        if think.done:
+            self._think = None
+        return text
+
+    def _held(self) -> str | None:
+        """At the end: a held ``"<thi"`` was answer text after all."""
+        return (self._think.flush() or None) if self._think is not None else None
+
+    def _check_closed(self) -> None:
+        """At the end: a think block still open is an answer that never began."""
+        if self._think is not None and self._think.open:
+            self._think.flush()
+            raise unclosed_think()

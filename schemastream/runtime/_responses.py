@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._errors import MalformedChunkError, RefusalError
-from ._reasoning import Reasoning, ThinkBlock, split_think
+from ._reasoning import ReasoningReader, split_think
 from ._template import TemplateLearner
 from ._wire import (
     SHAPE_ERRORS,
@@ -47,7 +47,7 @@ def plain_output_text(item: Any) -> str | None:
     return text if text.__class__ is str else None
 
 
-class ResponsesDeltas:
+class ResponsesDeltas(ReasoningReader):
     """Text deltas of Responses API events; ``read`` returns as ``ChatDeltas.read`` does."""
 
     __slots__ = (
@@ -55,18 +55,15 @@ class ResponsesDeltas:
         "_incomplete",
         "_refusal",
         "_template",
-        "_think",
-        "reasoning",
         "tool_call_id",
         "usage",
     )
 
     def __init__(self) -> None:
+        super().__init__(think=True)
         self._completed = False
         self._incomplete: str | None = None
         self._refusal: list[str] = []
-        self.reasoning = Reasoning()
-        self._think: ThinkBlock | None = ThinkBlock(self.reasoning)
         self._template = TemplateLearner(b'"delta"', plain_output_text)
         self.tool_call_id: str | None = None
         self.usage: ResponseUsage | None = None
@@ -76,12 +73,12 @@ class ResponsesDeltas:
         text = self._template.read_text(read, head)
         if not text:
             return None
-        return text if self._think is None else self._text(text)
+        return text if self._think is None else self._answer(text)
 
     def read(self, event: str | None, data: bytes) -> str | None:
         text = self._template.text(data)
         if text is not None:  # the same event as a plain one read before, another text
-            return self._text(text)
+            return self._answer(text) if text else None
         try:
             item = loads(data)
         except ValueError:
@@ -94,7 +91,7 @@ class ResponsesDeltas:
                 delta = item["delta"]
                 if delta.__class__ is not str:
                     raise not_text("the output_text delta", delta, data)
-                return self._text(delta)
+                return self._answer(delta) if delta else None
             if kind in _REASONING_DELTAS:
                 reasoning = item["delta"]
                 if reasoning.__class__ is not str:
@@ -129,19 +126,6 @@ class ResponsesDeltas:
         except SHAPE_ERRORS:
             raise bad_shape(data, "Responses API") from None
 
-    def _text(self, delta: str) -> str | None:
-        think = self._think
-        if think is None or not delta:
-            return delta or None
-        text = think.feed(delta)
-        if think.done:
-            self._think = None
-        return text  # "" inside the block: reasoning, progress
-
-    def _held(self) -> str | None:
-        """At the end: a held ``"<thi"`` was answer text after all."""
-        return (self._think.flush() or None) if self._think is not None else None
-
     def finish(self) -> None:
         if self._refusal:
             raise RefusalError("".join(self._refusal))
@@ -151,9 +135,7 @@ class ResponsesDeltas:
             raise length(f"Responses status 'incomplete', reason {self._incomplete!r}")
         if not self._completed:
             raise cut("a response.completed event")
-        if self._think is not None and self._think.open:
-            self._think.flush()
-            raise unclosed_think()
+        self._check_closed()
 
 
 def read_response(data: Any, raw: bytes) -> Body:

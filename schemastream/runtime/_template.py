@@ -114,7 +114,7 @@ def _merged(parts: Parts) -> Parts:
         if part is None:
             merged += [None, b""]
         else:
-            merged[-1] += part  # type: ignore[operator]
+            merged[-1] = (merged[-1] or b"") + part
     return merged
 
 
