@@ -23,9 +23,7 @@ __all__ = ["EventTemplate", "TemplateLearner"]
 _LITERAL = rb'("[^"\\]*(?:\\.[^"\\]*)*")'
 _VALUE = re.compile(rb"[ \t\r\n]*:[ \t\r\n]*" + _LITERAL)
 _DIGITS = re.compile(rb"([0-9]+)")
-# A counter is a JSON integer both json.loads and pydantic-core read: no sign, no leading
-# zero, at most 18 digits.
-_LONGEST, _ZERO = 18, ord("0")
+_LONGEST, _ZERO = 18, ord("0")  # of a counter's digits
 _QUOTE = ord('"')
 _PROBE = "\x7f"
 _PROBE_LITERAL = b'\\u007f"'
@@ -57,24 +55,32 @@ class EventTemplate:
 
     def literal(self, data: bytes) -> bytes | None:
         """The bytes at the literal's place if ``data`` matches (the caller checks they are
-        one JSON string)."""
+        one JSON string). A counter is a JSON integer both json.loads and pydantic-core read:
+        digits, no leading zero, at most 18 of them."""
         if not data.startswith(self._prefix) or not data.endswith(self._suffix):
             return None
-        if self._before or self._after:
-            return self._between_counters(data)
-        return data[self._start : len(data) - self._stop]
-
-    def _between_counters(self, data: bytes) -> bytes | None:
         start = self._start
         end = len(data) - self._stop
         for part in self._before:  # the bytes after each counter of the head, in order
             at = data.find(part, start, end)
-            if at < 0 or not _counter(data[start:at]):
+            digits = data[start:at]
+            if (
+                at < 0
+                or not digits.isdigit()
+                or len(digits) > _LONGEST
+                or (digits[0] == _ZERO and len(digits) > 1)
+            ):
                 return None
             start = at + len(part)
         for part in self._after:  # the bytes before each counter of the tail, last first
             at = data.rfind(part, start, end)
-            if at < 0 or not _counter(data[at + len(part) : end]):
+            digits = data[at + len(part) : end]
+            if (
+                at < 0
+                or not digits.isdigit()
+                or len(digits) > _LONGEST
+                or (digits[0] == _ZERO and len(digits) > 1)
+            ):
                 return None
             end = at
         return data[start:end]
@@ -96,15 +102,6 @@ class EventTemplate:
         head = b"".join(b"7" if part is None else part for part in self.head)
         tail = b"".join(b"7" if part is None else part for part in self.tail)
         return head + literal + tail
-
-
-def _counter(digits: bytes) -> bool:
-    """Whether ``digits`` is a JSON integer a counter may be (no sign, no leading zero)."""
-    return (
-        0 < len(digits) <= _LONGEST
-        and digits.isdigit()
-        and (digits[0] != _ZERO or len(digits) == 1)
-    )
 
 
 def _merged(parts: Parts) -> Parts:
