@@ -231,7 +231,13 @@ class TemplateLearner:
         literal = None if whole is None else whole.literal(read)
         if not literal or literal[0] != _QUOTE or literal[-1] != _QUOTE:
             return None
-        return self._string(literal)
+        try:
+            text: str = from_json(literal)  # quoted at both ends: a string, or an error
+        except ValueError:
+            return None  # not one string (or a lone surrogate): the full reading decides
+        if not self.hit:
+            self.hit = True
+        return text
 
     def _string(self, literal: bytes) -> str | None:
         try:
