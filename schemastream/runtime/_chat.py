@@ -214,7 +214,7 @@ class ChatDeltas(ReasoningReader):
         if reasoning:
             if reasoning.__class__ is not str:
                 raise not_text("delta.reasoning", reasoning, data)
-            self.reasoning.add(reasoning)
+            self.reasoning.append(reasoning)
             progress = True
         refusal = delta.get("refusal")
         if refusal:

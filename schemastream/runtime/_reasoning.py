@@ -1,42 +1,21 @@
 """Reasoning text beside or before the JSON: kept for ``stream.reasoning``, never parsed.
 
 Servers send it as ``delta.reasoning_content`` / ``delta.reasoning``, as Responses
-reasoning events, or as a leading ``<think>...</think>`` block in the content; ``Reasoning``
-collects it and ``ThinkBlock`` takes such a block off the head of streamed text.
+reasoning events, or as a leading ``<think>...</think>`` block in the content; a reader
+(``ReasoningReader``) collects it in a ``TextBuffer``, and ``ThinkBlock`` takes such a block
+off the head of streamed text.
 """
 
 from __future__ import annotations
 
+from ._text import TextBuffer
 from ._wire import unclosed_think
 
-__all__ = ["CLOSE", "OPEN", "Reasoning", "ReasoningReader", "ThinkBlock", "split_think"]
+__all__ = ["CLOSE", "OPEN", "ReasoningReader", "ThinkBlock", "split_think"]
 
 OPEN = "<think>"
 CLOSE = "</think>"
 _JSON_SPACE = " \t\r\n"
-
-
-class Reasoning:
-    """The reasoning text of one attempt, in pieces, joined when read."""
-
-    __slots__ = ("_parts",)
-
-    def __init__(self) -> None:
-        self._parts: list[str] = []
-
-    def add(self, text: str) -> None:
-        self._parts.append(text)
-
-    @property
-    def text(self) -> str:
-        """All of it so far (one join per read after new pieces arrived)."""
-        parts = self._parts
-        if len(parts) > 1:
-            parts[:] = ["".join(parts)]
-        return parts[0] if parts else ""
-
-    def __bool__(self) -> bool:
-        return any(self._parts)
 
 
 class ThinkBlock:
@@ -50,7 +29,7 @@ class ThinkBlock:
     ``flush`` ends the text (a held ``"<thi"`` was answer text after all). Work per delta
     is proportional to the delta.
 
-    >>> block = ThinkBlock(Reasoning())
+    >>> block = ThinkBlock(TextBuffer())
     >>> [block.feed(d) for d in [" <thi", "nk>a {b}</th", "ink>\\n{", '"x": 1}']]
     [' ', '', '\\n{', '"x": 1}']
     >>> block.reasoning.text, block.done
@@ -59,7 +38,7 @@ class ThinkBlock:
 
     __slots__ = ("_held", "_inside", "done", "reasoning")
 
-    def __init__(self, reasoning: Reasoning) -> None:
+    def __init__(self, reasoning: TextBuffer) -> None:
         self.reasoning = reasoning
         self._held = ""  # a piece that may be the start of a tag
         self._inside = False
@@ -95,7 +74,7 @@ class ThinkBlock:
         held, self._held = self._held, ""
         if self._inside:
             if held:
-                self.reasoning.add(held)
+                self.reasoning.append(held)
             return ""
         if self.done:
             return ""
@@ -106,14 +85,14 @@ class ThinkBlock:
         text = self._held + text
         end = text.find(CLOSE)
         if end >= 0:
-            self.reasoning.add(text[:end])
+            self.reasoning.append(text[:end])
             self._held = ""
             self._inside = False
             self.done = True
             return text[end + len(CLOSE) :]
         keep = _tag_start(text)
         if keep < len(text):
-            self.reasoning.add(text[: len(text) - keep])
+            self.reasoning.append(text[: len(text) - keep])
         self._held = text[len(text) - keep :]
         return ""
 
@@ -134,7 +113,7 @@ def split_think(text: str) -> tuple[str, str, bool]:
     >>> split_think('{"a": "<think>"}')
     ('', '{"a": "<think>"}', False)
     """
-    reasoning = Reasoning()
+    reasoning = TextBuffer()
     block = ThinkBlock(reasoning)
     answer = block.feed(text) + block.flush()
     return reasoning.text, answer, block.open
@@ -147,7 +126,7 @@ class ReasoningReader:
     __slots__ = ("_think", "reasoning")
 
     def __init__(self, *, think: bool) -> None:
-        self.reasoning = Reasoning()
+        self.reasoning = TextBuffer()
         self._think: ThinkBlock | None = ThinkBlock(self.reasoning) if think else None
 
     def _answer(self, text: str) -> str:

@@ -96,10 +96,10 @@ class ResponsesDeltas(ReasoningReader):
                 reasoning = item["delta"]
                 if reasoning.__class__ is not str:
                     raise not_text("the reasoning delta", reasoning, data)
-                self.reasoning.add(reasoning)
+                self.reasoning.append(reasoning)
                 return "" if reasoning else None
-            if kind == "response.reasoning_summary_part.added" and self.reasoning:
-                self.reasoning.add("\n\n")  # summary parts are paragraphs
+            if kind == "response.reasoning_summary_part.added" and self.reasoning.size:
+                self.reasoning.append("\n\n")  # summary parts are paragraphs
             elif kind == "response.refusal.delta":
                 refusal = item["delta"]
                 if refusal.__class__ is not str:

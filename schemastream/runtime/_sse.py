@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from openai.types import CompletionUsage
     from openai.types.responses import ResponseUsage
 
-    from ._reasoning import Reasoning
+    from ._text import TextBuffer
 
 __all__ = [
     "DEFAULT_MAX_EVENT_SIZE",
@@ -307,7 +307,7 @@ class DeltaReader(Protocol):
     def usage(self) -> CompletionUsage | ResponseUsage | None: ...
 
     @property
-    def reasoning(self) -> Reasoning: ...
+    def reasoning(self) -> TextBuffer: ...
 
     def read(self, event: str | None, data: bytes) -> str | None:
         """Return the text delta the event carries, ``""`` for progress without text

@@ -23,9 +23,10 @@ from schemastream.runtime import (
 )
 from schemastream.runtime._chat import ChatDeltas
 from schemastream.runtime._modes import read_body
-from schemastream.runtime._reasoning import Reasoning, ThinkBlock, split_think
+from schemastream.runtime._reasoning import ThinkBlock, split_think
 from schemastream.runtime._responses import ResponsesDeltas
 from schemastream.runtime._sse import Limits, SSETextSource
+from schemastream.runtime._text import TextBuffer
 
 from .hostile import MemoryResponse
 
@@ -58,7 +59,7 @@ def cut(draw: st.DrawFn, text: str) -> list[str]:
 @given(st.data())
 def test_a_think_block_is_split_off_however_the_text_is_cut(data: st.DataObject) -> None:
     text = "".join(data.draw(st.lists(PIECES, max_size=14)))
-    reasoning = Reasoning()
+    reasoning = TextBuffer()
     block = ThinkBlock(reasoning)
     answer = []
     seen = ""
