@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import _breakdown
 import _change_streams
 import _scaling
 import jiter
@@ -364,6 +365,11 @@ def check_quality(contender: Contender, chunks: Sequence[str], final_value: Any)
 
 def _timed_run(contender: Contender, items: Sequence[Any]) -> float:
     gc.collect()
+    # A full collection evicts the caches: a run of a millisecond straight after it would
+    # time their refill more than the parsing (at 1 KB: +49% for schemastream, +28% for
+    # pydantic). So every contender's timed run follows an untimed one.
+    for _ in contender.snapshots(items, final=True):
+        pass
     start = _clock()
     for _ in contender.snapshots(items, final=True):
         pass
@@ -603,10 +609,12 @@ the openai SDK's `ChatCompletionStreamState(response_format=Doc)` handles prebui
 a model (which favours it); the last three re-parse the growing buffer with jiter,
 pydantic's `experimental_allow_partial` on an all-optional model, or partial-json-parser,
 then validate it into the model. Times are CPU time of the process, the best of repeated
-runs totalling at least 0.3 s. When a peer's full run is projected past {budget:g} s, its total
-is extrapolated (`~`): the mean cost of 16 to 96 chunks at evenly spaced positions in the
-stream, each timed alone right after the preceding text was consumed, times the number of
-chunks, plus its final validation. Snapshots, duplicates (consecutive snapshots whose
+runs totalling at least 0.3 s, each run right after an untimed one (the garbage collection
+before each pair evicts the caches, whose refill would otherwise dominate a 1 KB run).
+When a peer's full run is projected past {budget:g} s, its total is extrapolated (`~`): the
+mean cost of 16 to 96 chunks at evenly spaced positions in the stream, each timed alone
+right after the preceding text was consumed, times the number of chunks, plus its final
+validation. Snapshots, duplicates (consecutive snapshots whose
 `model_dump(exclude_unset=True)` is equal and that say the same of their completion: the
 last snapshot may repeat the one before to say `is_complete()`), premature numbers
 ((snapshot, field) pairs showing a number that differs from its final value) and partial
@@ -656,6 +664,9 @@ def main(argv: list[str] | None = None) -> int:
     head = f"Versions: {versions()}"
     sections = [head, table(results), slopes(results, names), "\n".join(targets(results, peers))]
     methods = [METHOD.format(checked=CHECKED_CHUNKS, budget=args.budget)]
+    if "1 KB" in sizes:
+        sections += ["### Where a 1 KB chunk's time goes", _breakdown.table(_breakdown.measure())]
+        methods.append(_breakdown.METHOD)
     if not args.only_main:
         scaling = _scaling.measure(lambda line: print(line, file=sys.stderr))
         changes = _change_streams.measure(lambda line: print(line, file=sys.stderr))

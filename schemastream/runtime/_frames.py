@@ -52,6 +52,7 @@ class Frame:
     """One open container: its shape, its complete children, and the child being read."""
 
     __slots__ = (
+        "build",
         "container",
         "depth",
         "done",
@@ -88,6 +89,8 @@ class Frame:
         #: the shape of every item (arrays that are not dropped)
         self.item = shape.item if isinstance(shape, ArrayShape) else None
         self.wrap = wrap
+        #: the snapshot value of this container, given the open child's name and value
+        self.build = _builder(self.container, wrap)
         self.parent = parent
         self.depth: int = 0 if parent is None else parent.depth + 1
         #: this container's key or index in its parent's snapshot, and its JSON pointer
@@ -111,6 +114,20 @@ class Frame:
     def hidden(self) -> bool:
         """Hidden whatever its content: dropped, shown only when done, or undecided."""
         return self.container is None or self.done or isinstance(self.shape, PendingObject)
+
+
+def _builder(container: OpenContainer | None, wrap: Wrap | None) -> Callable[[str, object], object]:
+    """A frame's snapshot builder: its container's view, inside its root models."""
+    if container is None:
+        return _hidden
+    if wrap is None:
+        return container.view
+    view = container.view
+    return lambda name, child: wrap.wrap(view(name, child))
+
+
+def _hidden(name: str, child: object) -> object:
+    return NOTHING
 
 
 class Frames:
@@ -166,23 +183,23 @@ class Frames:
     def key(self, key: str) -> None:
         frame = self.stack[-1]
         frame.raw_key = key
-        if isinstance(frame.shape, PendingObject):
-            chosen = frame.shape.decide_by_key(key)
+        shape = frame.shape
+        if type(shape) is PendingObject:
+            chosen = shape.decide_by_key(key)
             if chosen is not None:
                 self._decide(frame, chosen)
-        shape = frame.shape
-        if not isinstance(shape, ObjectShape) or frame.container is None:
+            shape = frame.shape
+        container = frame.container
+        if container is None or not isinstance(shape, ObjectShape):
             frame.name = frame.key = key
             self._next = None
             return
-        slot = shape.child(key)
-        frame.name = slot.name
-        frame.key = slot.json_key
-        self._next = slot.shape
+        name, self._next, done, frame.key = shape.child(key)
+        frame.name = name
         # A repeated key (the last one wins, as in json.loads and pydantic): its new value
         # is held back until complete, then replaces the old one at once, so no snapshot
         # shows the old value shrinking into the new.
-        self._next_done = slot.done or frame.container.holds(slot.name)
+        self._next_done = done or container.holds(name)
 
     def close(self, offset: int) -> None:
         frame = self.stack.pop()
@@ -210,7 +227,9 @@ class Frames:
         shown = shape is not None and shape.grows and not self._next_done and depth == self.shown
         self._string_shown = shown
         if shown:
-            self._visible(depth)
+            self.log.changed = True
+            if depth > self._stale:
+                self._stale = depth
             if self.log.record:
                 parent = self.stack[-1] if self.stack else None
                 text = "" if wrap is None else wrap.wrap("")
@@ -283,13 +302,11 @@ class Frames:
         elif self._string_shown and top == len(stack) - 1:
             text = self.open_string()
             child = text if self._string_wrap is None else self._string_wrap.wrap(text)
-        while top >= 0:
-            frame = stack[top]
-            child = frame.container.view(frame.name, child)  # type: ignore[union-attr]  # shown
-            if frame.wrap is not None:
-                child = frame.wrap.wrap(child)
+        frame: Frame | None = stack[top]
+        while frame is not None:  # up the parent links: every frame above is shown and stale
+            child = frame.build(frame.name, child)
             frame.view = child
-            top -= 1
+            frame = frame.parent
         self.value = child
         return child
 
@@ -346,10 +363,7 @@ class Frames:
         self.shown = frame.depth + 1
         self._visible(frame.depth + 1)
         if self.log.record:
-            view = frame.container.view(frame.name, NOTHING)  # type: ignore[union-attr]  # shown
-            if frame.wrap is not None:
-                view = frame.wrap.wrap(view)
-            self._record(_OPENED, frame.parent, frame.path_key, view)
+            self._record(_OPENED, frame.parent, frame.path_key, frame.build(frame.name, NOTHING))
 
     def _attach(self, value: object, was_shown: bool, start: int, end: int) -> None:
         """A complete value: into the open container, or it is the top-level value."""
@@ -434,6 +448,7 @@ class Frames:
         frame.shape = shape
         frame.container = container
         frame.wrap = wrap
+        frame.build = _builder(container, wrap)
         if frame.depth == self.shown and not frame.hidden and container.shows():
             self._show(frame)
 

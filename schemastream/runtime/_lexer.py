@@ -58,18 +58,19 @@ class TokenSink(Protocol):
         """A number, ``true``, ``false`` or ``null`` spanning ``start:end``."""
 
 
-# Lexer states: what the next character may be.
-_VALUE = 0  # a value (after ':', after ',' in an array, at the start)
-_ITEM = 1  # after '[': a value or ']'
-_FIRST_KEY = 2  # after '{': a key or '}'
-_KEY = 3  # after ',' in an object: a key
-_COLON = 4  # after a key
-_AFTER = 5  # after a value in a container: ',' or the closing bracket
-_STRING = 6  # inside a string value
-_KEY_STRING = 7  # inside a key
-_NUMBER = 8  # inside a number
-_LITERAL = 9  # inside true, false or null
-_DONE = 10  # after the whole value: only whitespace may follow
+# Lexer states: what the next character may be. The order matters to ``scan``: the two
+# string states come first, then those where whitespace is skipped.
+_STRING = 0  # inside a string value
+_KEY_STRING = 1  # inside a key
+_VALUE = 2  # a value (after ':', after ',' in an array, at the start)
+_ITEM = 3  # after '[': a value or ']'
+_FIRST_KEY = 4  # after '{': a key or '}'
+_KEY = 5  # after ',' in an object: a key
+_COLON = 6  # after a key
+_AFTER = 7  # after a value in a container: ',' or the closing bracket
+_DONE = 8  # after the whole value: only whitespace may follow
+_NUMBER = 9  # inside a number
+_LITERAL = 10  # inside true, false or null
 _PROSE = 11  # tolerant mode, before the value: anything but an opening bracket is skipped
 _TRAIL = 12  # tolerant mode, after the value: everything is skipped
 
@@ -90,7 +91,8 @@ _WS = " \t\n\r"
 _WS_RUN = re.compile(r"[ \t\n\r]*")
 # Plain characters and complete escapes: what can be decoded now.
 _PIECE = re.compile(r'[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*')
-_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
+# What ends a run of plain string text: the closing quote, an escape, or an error.
+_SPECIAL = re.compile(r'["\\\x00-\x1f]')
 # The start of an escape cut by the end of the chunk: read again with the next one.
 _ESCAPE_START = re.compile(r"\\(?:u[0-9a-fA-F]{0,3})?")
 _ESCAPES = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)")
@@ -170,26 +172,30 @@ class Lexer:
             base -= len(self._pending)
             chunk = self._pending + chunk
             self._pending = ""
+        state = self._state
+        if state == _STRING and _SPECIAL.search(chunk) is None:
+            # The most common chunk: more of a string value, and nothing else.
+            self._parts.append(chunk)
+            self._sink.string_grew()
+            return
         n = len(chunk)
         i = 0
-        state = self._state
         sink = self._sink
         objects = self._objects
         # The hot loop: ``state`` lives in a local and goes back to ``self._state`` before
-        # any call that reads it. Punctuation is handled inline; strings, numbers and
+        # any call that reads it. Punctuation is handled inline; escapes, numbers and
         # literals by their methods.
         while i < n:
-            if state in (_STRING, _KEY_STRING):
-                j = _PLAIN.match(chunk, i).end()  # type: ignore[union-attr]  # always matches
-                if j == n:  # the common case: more of the string, nothing else
+            if state <= _KEY_STRING:
+                found = _SPECIAL.search(chunk, i)
+                if found is None:  # more of the string, nothing else
                     self._parts.append(chunk[i:] if i else chunk)
                     if state == _STRING:
                         self.grew = True
                     break
+                j = found.start()
                 if chunk[j] != '"':
-                    self._state = state
-                    i = self._string(chunk, i, base)
-                    state = self._state
+                    i = self._escapes(chunk, i, j, base, state)
                     continue
                 parts = self._parts
                 if j > i:
@@ -203,22 +209,33 @@ class Lexer:
                 parts.clear()
                 i = j + 1
                 if state == _KEY_STRING:
-                    state = _COLON
                     sink.key(text)
+                    # The usual separator read at once: ": " before the value.
+                    if chunk.startswith(": ", i):
+                        state = _VALUE
+                        i += 2
+                    else:
+                        state = _COLON
                     continue
                 sink.string_end(text, base + i)
                 state = self._value_done(base + i)
                 continue
             c = chunk[i]
-            if c in _WS and (state <= _AFTER or state == _DONE):
+            if c in _WS and state <= _DONE:
                 i += 1  # mostly one space: a run (indented text) is skipped at once
                 if i < n and chunk[i] in _WS:
                     i = _WS_RUN.match(chunk, i).end()  # type: ignore[union-attr]  # matches
                 continue
             if state == _AFTER:
                 if c == ",":
-                    state = _KEY if objects[-1] else _VALUE
                     i += 1
+                    if not objects[-1]:
+                        state = _VALUE
+                    elif chunk.startswith(' "', i):  # the usual separator, read at once
+                        state = _KEY_STRING
+                        i += 2
+                    else:
+                        state = _KEY
                     continue
                 if c != ("}" if objects[-1] else "]"):
                     expected = "'}'" if objects[-1] else "']'"
@@ -315,51 +332,34 @@ class Lexer:
 
     # --- strings -------------------------------------------------------------------------
 
-    def _string(self, chunk: str, i: int, base: int) -> int:
+    def _escapes(self, chunk: str, i: int, j: int, base: int, state: int) -> int:
+        """Decode the string's text from ``i``, where ``j`` is not plain; return where to go on.
+
+        Plain text and complete escapes are decoded at once; an escape cut by the end of
+        the chunk (or a high surrogate whose low half may follow) waits for the next one.
+        """
+        if chunk[j] != "\\":
+            raise Malformed("control character in a string (escape it)", base + j)
         n = len(chunk)
-        j = _PLAIN.match(chunk, i).end()  # type: ignore[union-attr]  # always matches
-        if j < n and chunk[j] == "\\":
-            j = _PIECE.match(chunk, i).end()  # type: ignore[union-attr]  # always matches
-            piece = chunk[i:j]
-            cut = j < n and chunk[j] == "\\" and _cut_escape(chunk, j)
-            if j == n or cut:
-                # The string goes on in the next chunk: a high surrogate at the end waits
-                # there for its low half, as does an escape cut in two.
-                held = _held_surrogate(piece)
-                if held >= 0:
-                    piece = piece[:held]
-                    j = i + held
-                self._pending = chunk[j:]
-                j = n
-            if piece:
-                self._parts.append(scanstring(piece + '"', 0)[0] if "\\" in piece else piece)
-                self.grew = self._state == _STRING
-        elif j > i:
-            self._parts.append(chunk[i:j])
-            self.grew = self._state == _STRING
-        if j >= n:
-            return n
-        c = chunk[j]
-        if c == '"':
-            if self.grew:  # told while the text so far is readable
-                self.grew = False
-                self._sink.string_grew()
-            parts = self._parts
-            text = parts[0] if len(parts) == 1 else "".join(parts)
-            parts.clear()
-            if self._state == _KEY_STRING:
-                self._state = _COLON
-                self._sink.key(text)
-            else:
-                self._sink.string_end(text, base + j + 1)
-                self._state = self._value_done(base + j + 1)
-            return j + 1
-        if c == "\\":
-            if chunk[j + 1] == "u":
-                bad = _ESCAPE_START.match(chunk, j).end()  # type: ignore[union-attr]  # matches
+        end = _PIECE.match(chunk, i).end()  # type: ignore[union-attr]  # always matches
+        piece = chunk[i:end]
+        if end == n or (chunk[end] == "\\" and _cut_escape(chunk, end)):
+            held = _held_surrogate(piece)
+            if held >= 0:
+                piece = piece[:held]
+                end = i + held
+            self._pending = chunk[end:]
+            end = n
+        elif chunk[end] == "\\":
+            if chunk[end + 1] == "u":
+                bad = _ESCAPE_START.match(chunk, end).end()  # type: ignore[union-attr]  # matches
                 raise Malformed("invalid \\u escape (four hex digits expected)", base + bad)
-            raise Malformed(f"invalid escape '\\{chunk[j + 1]}'", base + j + 1)
-        raise Malformed("control character in a string (escape it)", base + j)
+            raise Malformed(f"invalid escape '\\{chunk[end + 1]}'", base + end + 1)
+        if piece:
+            self._parts.append(scanstring(piece + '"', 0)[0] if "\\" in piece else piece)
+            if state == _STRING:
+                self.grew = True
+        return end
 
     # --- numbers and literals ----------------------------------------------------------------
 

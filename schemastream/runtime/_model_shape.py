@@ -37,47 +37,38 @@ class _Published(NamedTuple):
 _new = object.__new__
 _set = object.__setattr__
 # BaseModel's slots, set directly: building a snapshot object is the snapshot's main cost.
+_set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class _OpenModel(OpenContainer):
-    """An object of a ``Partial<Name>``: every field's value so far (defaults too), and extras.
+    """An object of a ``Partial<Name>``: every field's value so far (defaults too).
 
-    ``received`` names the complete fields (and extra keys): the child still open is not
-    stored until it closes. Snapshots share the fields set and completion state objects
-    until the next key arrives, and are never written to (snapshots are read-only).
+    ``received`` names the complete fields: the child still open is not stored until it
+    closes. Snapshots share the fields set and completion state objects until the next
+    key arrives, and are never written to (snapshots are read-only).
     """
 
-    __slots__ = (
-        "_closed",
-        "_open",
-        "_open_name",
-        "cls",
-        "data",
-        "extra",
-        "fields",
-        "received",
-        "shape",
-    )
+    __slots__ = ("_closed", "_open", "_open_name", "cls", "data", "fields", "received", "shape")
 
     def __init__(self, shape: ModelShape) -> None:
         self.shape = shape
         self.cls = shape.cls
         self.fields = shape.fields
         self.data = shape.defaults.copy()
-        self.extra: dict[str, object] | None = None if shape.extra is None else {}
         self.received: frozenset[str] = frozenset()
         self._closed: _Published | None = None
         self._open: _Published | None = None
         self._open_name = ""
 
     def add(self, name: str, value: object) -> None:
-        if self.extra is not None and name not in self.fields:
-            self.extra[name] = value
-        else:
-            self.data[name] = value
+        self.data[name] = value
+        self._received(name)
+
+    def _received(self, name: str) -> None:
+        """``name`` holds a complete value now: snapshots from here on publish it."""
         if name not in self.received:
             self.received = self.received | {name}
         self._closed = self._open = None
@@ -90,32 +81,20 @@ class _OpenModel(OpenContainer):
         return all(name in self.received and data[name] is not None for name in self.shape.not_null)
 
     def view(self, name: str, child: object) -> object:
+        # The hot path of every snapshot: one object, one dict copy, four slots.
         obj = _new(self.cls)
-        data = vars(obj)  # a fresh object's own dict, filled in place: cheaper than a copy
-        data.update(self.data)
-        extra = self.extra
-        if extra is not None:
-            extra = extra.copy()
+        data = self.data.copy()
         published: _Published | None
         if child is NOTHING:
-            published = self._closed
-            if published is None:
-                published = self._publish(None)
+            published = self._closed or self._publish(None)
         else:
+            data[name] = child
             published = self._open
             if published is None or self._open_name != name:
                 published = self._publish(name)
-            if extra is None or name in self.fields:
-                data[name] = child
-            else:
-                extra[name] = child
+        _set_dict(obj, data)
         _set_fields_set(obj, published.fields_set)
-        if extra is None:
-            _set_extra(obj, None)
-        else:
-            # A class that types its extras (``__pydantic_extra__: dict[str, T] = Field(...)``)
-            # shadows the slot: pydantic then keeps the extras in ``__dict__``, and so do we.
-            _set(obj, "__pydantic_extra__", extra)
+        _set_extra(obj, None)
         _set_private(obj, published.state)
         return obj
 
@@ -132,13 +111,51 @@ class _OpenModel(OpenContainer):
     def finish(self) -> object:
         if self.shape.not_null and not self.shows():
             return NOTHING
-        complete = self.fields if self.extra is None else self.fields.union(self.extra)
         obj = _new(self.cls)
         # The object is closed: its dicts are never written again, so they need no copy.
-        _set(obj, "__dict__", self.data)
+        _set_dict(obj, self.data)
         _set_fields_set(obj, set(self.received))
-        _set(obj, "__pydantic_extra__", self.extra)
-        _set_private(obj, {"complete": complete, "done": True})
+        _set_extra(obj, None)
+        _set_private(obj, {"complete": self.fields, "done": True})
+        return obj
+
+
+class _OpenExtrasModel(_OpenModel):
+    """An object of a ``Partial<Name>`` that keeps extras: unknown keys in ``extra``."""
+
+    __slots__ = ("extra",)
+
+    def __init__(self, shape: ModelShape) -> None:
+        super().__init__(shape)
+        self.extra: dict[str, object] = {}
+
+    def add(self, name: str, value: object) -> None:
+        if name in self.fields:
+            self.data[name] = value
+        else:
+            self.extra[name] = value
+        self._received(name)
+
+    def view(self, name: str, child: object) -> object:
+        obj = super().view(name, NOTHING if name not in self.fields else child)
+        extra = self.extra.copy()
+        if child is not NOTHING and name not in self.fields:
+            extra[name] = child
+            published = self._open
+            if published is None or self._open_name != name:
+                published = self._publish(name)
+            _set_fields_set(obj, published.fields_set)
+            _set_private(obj, published.state)
+        # A class that types its extras (``__pydantic_extra__: dict[str, T] = Field(...)``)
+        # shadows the slot: pydantic then keeps the extras in ``__dict__``, and so do we.
+        _set(obj, "__pydantic_extra__", extra)
+        return obj
+
+    def finish(self) -> object:
+        obj = super().finish()
+        if obj is not NOTHING:
+            _set(obj, "__pydantic_extra__", self.extra)
+            _set_private(obj, {"complete": self.fields.union(self.extra), "done": True})
         return obj
 
 
@@ -179,12 +196,12 @@ class ModelShape(ObjectShape):
         return self.json_keys
 
     def new(self) -> OpenContainer:
-        return _OpenModel(self)
+        return _OpenModel(self) if self.extra is None else _OpenExtrasModel(self)
 
     def convert(self, value: JSON) -> object:
         if not isinstance(value, dict):
             raise Invalid
-        model = _OpenModel(self)
+        model = self.new()
         for key, item in value.items():
             slot = self.child(key)
             if slot.shape is None:

@@ -70,7 +70,7 @@ class SnapshotParser:
             kinds: list[tuple[str, Kind]] = [("{", OBJECT), ("[", ARRAY)]
             self._openers = "".join(o for o, kind in kinds if _accepts(self._shape, kind))
         self._max_depth = max_depth
-        self._max_size = max_size
+        self._size_limit = sys.maxsize if max_size is None else max_size
         self._text = TextBuffer()
         #: what the last ``feed`` changed
         self.changes = ChangeLog()
@@ -135,9 +135,9 @@ class SnapshotParser:
         base = text.size
         text.append(chunk)
         try:
-            if self._max_size is not None and text.size > self._max_size:
+            if text.size > self._size_limit:
                 raise LimitExceededError(
-                    "max_size", self._max_size, text=self.text, offset=self._max_size
+                    "max_size", self._size_limit, text=self.text, offset=self._size_limit
                 )
             if self._openers is None:
                 self._lexer.scan(chunk, base)
