@@ -27,7 +27,7 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_STALE, EXIT_ERROR = 0, 1, 2
 # schemastream.testing.FLAVOURS, spelt out: the replay server loads only when served.
-SERVE_FLAVOURS = ("openai", "vllm", "ollama", "llamacpp")
+SERVE_FLAVOURS = ("openai", "vllm", "ollama", "llamacpp", "litellm")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

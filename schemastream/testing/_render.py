@@ -3,8 +3,8 @@
 Chat completions: a forced tool call when the request carries ``tools``, else content,
 with a usage chunk when ``stream_options.include_usage`` is set, then ``[DONE]``; the
 flavour decides where reasoning goes and how a tool call streams (OpenAI, vLLM, Ollama,
-llama.cpp's server, as their source code writes them). Responses API: the ``response.*``
-event sequence OpenAI sends, reasoning as summary events.
+llama.cpp's server, the LiteLLM proxy, as their source code writes them). Responses
+API: the ``response.*`` event sequence OpenAI sends, reasoning as summary events.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ _REASONING_FIELD: dict[Flavour, str] = {
     "vllm": "reasoning",
     "ollama": "reasoning",
     "llamacpp": "reasoning_content",
+    "litellm": "reasoning_content",
 }
 
 
@@ -76,6 +77,8 @@ def _chat_stream(reply: Reply, request: dict[str, Any], serial: int, flavour: Fl
 
     def chunk(delta: dict[str, Any] | None, finish: str | None = None, **top: Any) -> bytes:
         choices = []
+        if delta and flavour == "litellm":  # LiteLLM repeats the role on every delta
+            delta = {"role": "assistant", **delta}
         if delta is not None:
             choices = [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]
         return _data({**base, "choices": choices, **top})
@@ -105,6 +108,8 @@ def _chat_stream(reply: Reply, request: dict[str, Any], serial: int, flavour: Fl
         deltas += [chunk({"refusal": piece}) for piece in split_text(reply.refusal, 8)]
     elif tool and flavour == "ollama":  # the whole call in one delta, beside empty content
         deltas.append(chunk({"content": "", "tool_calls": [call(reply.text)]}))
+    elif tool and flavour == "litellm":  # the whole call, as many upstreams hand it over
+        deltas.append(chunk({"tool_calls": [call(reply.text)]}))
     elif tool and flavour == "vllm":  # the name with the first arguments (named tool choice)
         head, *rest = reply.deltas or ("",)
         deltas += [chunk({"tool_calls": [call(head)]}), *map(more, rest)]
@@ -124,7 +129,8 @@ def _chat_stream(reply: Reply, request: dict[str, Any], serial: int, flavour: Fl
         extra: dict[str, Any] = {"usage": usage}
         if flavour == "llamacpp":
             extra["timings"] = {"predicted_n": len(reply.deltas)}
-        tail.append(chunk(None, **extra))
+        # LiteLLM puts usage on a last chunk that still holds a choice, its delta empty.
+        tail.append(chunk({} if flavour == "litellm" else None, **extra))
     tail.append(b"data: [DONE]\n\n")
     return Rendering([chunk(first)], deltas, tail)
 

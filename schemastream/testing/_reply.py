@@ -17,10 +17,10 @@ __all__ = ["FLAVOURS", "Finish", "Flavour", "Recording", "Reply", "split_text"]
 
 Finish = Literal["stop", "length", "content_filter"]
 
-Flavour = Literal["openai", "vllm", "ollama", "llamacpp"]
+Flavour = Literal["openai", "vllm", "ollama", "llamacpp", "litellm"]
 """Whose chat completion stream the replay server imitates (see docs/client.md)."""
 
-FLAVOURS: tuple[Flavour, ...] = ("openai", "vllm", "ollama", "llamacpp")
+FLAVOURS: tuple[Flavour, ...] = ("openai", "vllm", "ollama", "llamacpp", "litellm")
 
 
 _FORMAT = "schemastream-recording"

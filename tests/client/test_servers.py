@@ -608,6 +608,13 @@ def test_each_flavour_streams_as_its_source_does() -> None:
     llamacpp = deltas("llamacpp")
     assert {"reasoning_content": THOUGHT[:9]} in llamacpp and llamacpp[-1] == "stop"
     assert not any("reasoning" in d or "reasoning_content" in d for d in deltas("openai"))
+    litellm = deltas("litellm", **tools)
+    assert litellm[1] == {"role": "assistant", "reasoning_content": THOUGHT[:9]}
+    assert [d["tool_calls"] for d in litellm[:-1] if "tool_calls" in d] == calls
+    assert litellm[-1] == "stop"
+    usage = {"model": "m", "stream_options": {"include_usage": True}}
+    last_chunk = json.loads(render_stream(REPLY, usage, "chat", 1, "litellm").tail[-2][6:])
+    assert last_chunk["usage"] and last_chunk["choices"][0]["delta"] == {}
 
 
 def test_the_cli_offers_every_flavour() -> None:
