@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import gc
 import json
+import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -19,20 +21,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from datamodel_code_generator import Error, SchemaParseError
+from datamodel_code_generator import SchemaParseError
 from datamodel_code_generator.enums import DataModelType
 from datamodel_code_generator.format import PythonVersion
 from datamodel_code_generator.model import get_data_model_types
 from datamodel_code_generator.model.base import DataModel, DataModelFieldBase
 from datamodel_code_generator.model.enum import Enum as EnumModel
+from datamodel_code_generator.model.type_alias import TypeAliasBase
 from datamodel_code_generator.parser.base import Parser
 from datamodel_code_generator.parser.jsonschema import JsonSchemaParser
 from datamodel_code_generator.parser.openapi import OpenAPIParser
 from datamodel_code_generator.types import DataType
+from pydantic import ValidationError
 
 from .clashes import NameFixes, fix_names
 from .deferred import class_kind, defer_builds
-from .errors import GeneratorError
+from .errors import GeneratorError, located
+from .fallbacks import FALLBACKS, Dropped
 from .graph import (
     DictType,
     FieldSpec,
@@ -49,7 +54,8 @@ from .graph import (
 from .partial_types import union
 from .reachable import prune_unreachable
 from .renames import plain_keys
-from .source import split_pointer
+from .repairs import repair_models
+from .source import join_pointer, split_pointer
 
 __all__ = ["UpstreamResult", "run"]
 
@@ -70,6 +76,8 @@ class UpstreamResult:
     # (class name, kind) as its parsed model graph had them, before ``_reconcile``: the
     # tests guard that they still match models.py, so an upgrade that drifts shows up.
     parsed: tuple[tuple[str, ModelKind], ...] = ()
+    # What a fallback dropped from the schema where it failed, for the user.
+    warnings: tuple[str, ...] = ()
 
 
 def run(
@@ -93,22 +101,20 @@ def run(
         safe, renamed = plain_keys(data, kind)
         if renamed:
             text = json.dumps(safe, ensure_ascii=False)
+            data = safe
+    original = {new: old for old, new in renamed.items()}
     with warnings.catch_warnings(), _fewer_collections():
         # Its notes (dropped constraints and the like) are about models.py, which keeps them.
         warnings.simplefilter("ignore")
-        try:
-            parser = _parser(text, kind, root_name)
-            source = parser.parse(format_=False)
-        except SchemaParseError as exc:
-            pointer = _pointer(exc.path)
-            raise GeneratorError(_upstream_message(exc), path=file_name, pointer=pointer) from exc
-        except (Error, ValueError, KeyError, TypeError, RecursionError) as exc:
-            raise GeneratorError(_upstream_message(exc), path=file_name) from exc
-    if not isinstance(source, str):
-        raise GeneratorError(
-            "datamodel-code-generator produced more than one module", path=file_name
-        )
-    original = {new: old for old, new in renamed.items()}
+        parsed, dropped_constructs = _parse_or_fall_back(text, data, kind, root_name)
+    if isinstance(parsed, _Failure):
+        pointer = None if parsed.pointer is None else _original_pointer(parsed.pointer, original)
+        raise GeneratorError(parsed.message, path=file_name, pointer=pointer) from parsed.error
+    parser, source = parsed
+    notes = tuple(
+        located(drop.note, path=file_name, pointer=_original_pointer(drop.pointer, original))
+        for drop in dropped_constructs
+    )
     tree = ast.parse(source)
     fixes = fix_names(source, tree, file_name=file_name)
     specs = [
@@ -121,12 +127,108 @@ def run(
     fixed, dropped = prune_unreachable(fixes.source, tree, roots, fixes.classes)
     if fixed != source:
         source, tree = fixed, ast.parse(fixed)
+    if (repaired := repair_models(source, tree)) != source:
+        source, tree = repaired, ast.parse(repaired)
     specs = [spec for spec in specs if spec.name not in dropped]
     return UpstreamResult(
         source=defer_builds(source, tree),
         models=_reconcile(specs, tree),
         parsed=tuple((spec.name, spec.kind) for spec in specs),
+        warnings=notes,
     )
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """Why datamodel-code-generator produced no module: the message and where, if known."""
+
+    message: str
+    pointer: str | None
+    error: BaseException
+
+
+def _parse_or_fall_back(
+    text: str, data: dict[str, Any] | None, kind: str, root_name: str | None
+) -> tuple[tuple[Parser[Any, Any], str] | _Failure, list[Dropped]]:
+    """Its parser and models.py; after a failure, those of the first fallback that works."""
+    parsed = _parse(text, kind, root_name)
+    if not isinstance(parsed, _Failure):
+        return parsed, []
+    document = data if data is not None else _json_object(text)
+    if document is None:
+        return parsed, []
+    for fallback in FALLBACKS:
+        attempt = fallback(document, parsed.pointer)
+        if attempt is not None:
+            retried = _parse(json.dumps(attempt[0], ensure_ascii=False), kind, root_name)
+            if not isinstance(retried, _Failure):
+                return retried, attempt[1]
+    return parsed, []
+
+
+def _parse(text: str, kind: str, root_name: str | None) -> tuple[Parser[Any, Any], str] | _Failure:
+    """Its parser and models.py, or why not: whatever it raises is caught, never a traceback."""
+    try:
+        parser = _parser(text, kind, root_name)
+        source = parser.parse(format_=False)
+    except Exception as exc:  # its internals raise anything (KeyError, AttributeError...)
+        return _Failure(_upstream_message(exc), _failure_pointer(exc), exc)
+    if not isinstance(source, str):
+        error = TypeError("datamodel-code-generator produced more than one module")
+        return _Failure(str(error), None, error)
+    return parser, source
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+# "(#/definitions/A)" in its messages, or a bare "#/...".
+_POINTER_IN_TEXT = re.compile(r"\((#[^\s'\"()]*)\)|(#/[^\s'\"()]*)")
+
+
+def _failure_pointer(exc: BaseException) -> str | None:
+    """Where in the document it failed, when it says so: the path it was parsing, a
+    pointer in its message, or the ``path`` it was working on when it raised."""
+    if isinstance(exc, SchemaParseError):
+        at = _pointer(exc.path)
+        inner = next((e for e in _chain(exc) if isinstance(e, ValidationError)), None)
+        if inner is not None and inner.errors():
+            # Its locations name the model it validates with (JsonSchemaObject): not a key.
+            loc = [str(token) for token in inner.errors()[0]["loc"]]
+            tokens = [t for t in loc if t != "JsonSchemaObject" and "[" not in t]
+            at = functools.reduce(join_pointer, tokens, at or "#")
+        return at
+    found = _POINTER_IN_TEXT.search(str(exc))
+    if found:
+        return (found.group(1) or found.group(2)).rstrip(".,:;")
+    frame = exc.__traceback__
+    pointer = None
+    while frame is not None:  # the innermost frame that has a schema path wins
+        path = frame.tb_frame.f_locals.get("path")
+        if isinstance(path, list) and path and all(isinstance(p, str) for p in path):
+            pointer = _pointer(path) or pointer
+        frame = frame.tb_next
+    return pointer
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: BaseException | None = exc
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__ or seen.__context__
+
+
+def _original_pointer(pointer: str, original: dict[str, str]) -> str:
+    """``pointer`` in the document as the user wrote it (before ``renames``)."""
+    for new, old in original.items():
+        if pointer == new or pointer.startswith(new + "/"):
+            return old + pointer[len(new) :]
+    return pointer
 
 
 def _emitted(specs: list[ModelSpec], tree: ast.Module) -> list[ModelSpec]:
@@ -427,23 +529,25 @@ def _nested_discriminator(data_type: DataType) -> str | None:
     return None
 
 
-def _type_spec(data_type: DataType) -> TypeSpec:
+def _type_spec(data_type: DataType, aliases: frozenset[str] = frozenset()) -> TypeSpec:
+    """Our copy of a type; ``aliases`` are the type aliases being inlined (a ring stops there)."""
     inner: TypeSpec
     if data_type.reference is not None:
         source = data_type.reference.source
         kind: ModelKind = "object"
-        if isinstance(source, DataModel):
+        if isinstance(source, TypeAliasBase):
+            inner = _alias_type(source, aliases)
+        elif isinstance(source, DataModel):
             kind = _model_kind(source)
-            name = source.class_name
+            inner = ModelRef(source.class_name, kind)
         else:
-            name = data_type.reference.name
-        inner = ModelRef(name, kind)
+            inner = ModelRef(data_type.reference.name, kind)
     elif data_type.literals:
         inner = LiteralType(tuple(data_type.literals))
     elif data_type.type is not None:
         inner = _scalar(data_type)
     elif data_type.data_types:
-        inner = union([_type_spec(child) for child in data_type.data_types])
+        inner = union([_type_spec(child, aliases) for child in data_type.data_types])
     else:
         inner = ScalarType("Any", "typing")
     if data_type.is_dict or data_type.is_mapping:
@@ -457,11 +561,50 @@ def _type_spec(data_type: DataType) -> TypeSpec:
     return inner
 
 
+def _alias_type(alias: TypeAliasBase, aliases: frozenset[str]) -> TypeSpec:
+    """The type a type alias stands for, inlined: it is an assignment, not a class.
+
+    datamodel-code-generator writes some union members as ``Name = TypeAliasType(...)``;
+    the partial twin has no ``PartialName`` to refer to, so it spells the type out. An
+    alias that reaches itself is free-form JSON from there on.
+    """
+    path = alias.reference.path
+    if path in aliases or not alias.fields:
+        return _ANY
+    return _type_spec(alias.fields[0].data_type, aliases | {path})
+
+
 def _scalar(data_type: DataType) -> TypeSpec:
     name = data_type.type or "Any"
     if name == "None":
         return NoneType()
     imported = data_type.import_
     if imported is not None:
-        return ScalarType(imported.import_, imported.from_)
+        scalar = ScalarType(imported.import_, imported.from_)
+        if data_type.is_func or scalar in CONSTRAINED_BASES:
+            # Constraints live on the full model only: the twin holds the base type.
+            return CONSTRAINED_BASES.get(scalar, _ANY)
+        return scalar
     return ScalarType(name)
+
+
+_STR, _INT, _FLOAT, _BYTES = (ScalarType(name) for name in ("str", "int", "float", "bytes"))
+_ANY = ScalarType("Any", "typing")
+# What datamodel-code-generator writes for a constrained scalar, and its base type. Where a
+# field cannot carry the constraints (inside a union or a container) it writes a call,
+# ``conint(ge=1)``, or an ``Annotated[...]`` built around the name below: neither is a
+# type a partial twin can name. A call missing here becomes ``Any`` (JSON in the twin);
+# tests/generator/test_adapter.py checks the table against its imports.
+CONSTRAINED_BASES: dict[ScalarType, ScalarType] = {
+    **{ScalarType(name, "pydantic"): base for name, base in (
+        ("constr", _STR), ("conint", _INT), ("confloat", _FLOAT), ("conbytes", _BYTES),
+        ("condecimal", ScalarType("Decimal", "decimal")),
+        ("StringConstraints", _STR), ("Field", _STR),  # Annotated[str, StringConstraints(...)]
+        ("EncodedBytes", ScalarType("Base64Bytes", "pydantic")),  # base64 text with lengths
+        ("PositiveInt", _INT), ("NegativeInt", _INT), ("NonNegativeInt", _INT),
+        ("NonPositiveInt", _INT), ("StrictInt", _INT), ("StrictStr", _STR),
+        ("PositiveFloat", _FLOAT), ("NegativeFloat", _FLOAT), ("NonNegativeFloat", _FLOAT),
+        ("NonPositiveFloat", _FLOAT), ("StrictFloat", _FLOAT), ("StrictBytes", _BYTES),
+        ("StrictBool", ScalarType("bool")),
+    )},
+}  # fmt: skip

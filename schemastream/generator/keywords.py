@@ -40,6 +40,9 @@ _STRINGS = frozenset(
      "$comment", "$id", "$schema", "contentMediaType", "contentEncoding"}
 )  # fmt: skip
 _BOOLEANS = frozenset({"nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems"})
+# datamodel-code-generator's own keywords that name Python code for models.py to import
+# (``from os import system``): a schema never chooses what the generated code runs.
+_PYTHON_NAMES = frozenset({"customTypePath", "customBasePath", "x-python-type", "x-python-import"})
 _MAX_COUNT = 2**63 - 1  # pydantic-core keeps lengths in 64 bits
 
 # Valid constructs the models do not enforce: keyword -> what became of it.
@@ -145,6 +148,16 @@ class KeywordCheck:
                 _check_value(node, key, value, fail)
             if key in _NOT_ENFORCED and value is not False:
                 self.warnings.append(located(_NOT_ENFORCED[key], path=path, pointer=at))
+        for key in _PYTHON_NAMES & node.keys():
+            del node[key]
+            self.warnings.append(
+                located(
+                    f"`{key}` is ignored: it names Python code, and a schema never chooses "
+                    "what the generated code imports",
+                    path=path,
+                    pointer=join_pointer(where, key),
+                )
+            )
         if "patternProperties" in node and ("properties" in node or "additionalProperties" in node):
             self.warnings.append(
                 located(

@@ -113,7 +113,12 @@ def render_package(
         models_source=upstream.source,
         models=upstream.models,
         streams=streams,
-        warnings=(*document.warnings, *warnings, *_strict_warnings(streamable, streams, source)),
+        warnings=(
+            *document.warnings,
+            *upstream.warnings,
+            *warnings,
+            *_strict_warnings(streamable, streams, source),
+        ),
     )
     return _render(package, title=document.file_name)
 

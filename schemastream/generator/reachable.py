@@ -8,6 +8,7 @@ definitions and whatever they use, read from the classes' own source, nothing el
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping, Set
 
 from .source_edits import split_lines
@@ -25,14 +26,19 @@ def prune_unreachable(
     """
     classes = {renames.get(n.name, n.name): n for n in tree.body if isinstance(n, ast.ClassDef)}
     uses = {
-        name: {
-            renames.get(n.id, n.id)
-            for n in ast.walk(node)
-            if isinstance(n, ast.Name) and renames.get(n.id, n.id) in classes
-        }
+        name: {renames.get(used, used) for used in _names(node)} & classes.keys()
         for name, node in classes.items()
     }
-    reached = {name for name in roots if name in classes}
+    # Type aliases (``Name = TypeAliasType(...)``) are assignments, never dropped: what they
+    # name is reached too.
+    aliased = {
+        renames.get(n.id, n.id)
+        for statement in tree.body
+        if isinstance(statement, ast.Assign)
+        for n in ast.walk(statement.value)
+        if isinstance(n, ast.Name)
+    }
+    reached = {name for name in (*roots, *aliased) if name in classes}
     todo = list(reached)
     while todo:
         for name in uses[todo.pop()] - reached:
@@ -47,3 +53,17 @@ def prune_unreachable(
         for index in range(node.lineno - 1, node.end_lineno or node.lineno):
             lines[index] = ""
     return "".join(lines), dropped
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def _names(node: ast.ClassDef) -> set[str]:
+    """The names a class uses, quoted forward references in its types included."""
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    types = [*node.bases, *(s.annotation for s in node.body if isinstance(s, ast.AnnAssign))]
+    for expression in types:
+        for n in ast.walk(expression):
+            if isinstance(n, ast.Constant) and isinstance(n.value, str):
+                names.update(_IDENTIFIER.findall(n.value))
+    return names

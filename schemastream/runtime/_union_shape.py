@@ -6,11 +6,14 @@ the chosen variant once the discriminator (or a key only one variant has) decide
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ._model_shape import ModelShape, unwrap
 from ._shape import (
     ANY,
     JSON,
     OBJECT,
+    AtomicShape,
     Invalid,
     Kind,
     ObjectShape,
@@ -27,12 +30,13 @@ __all__ = ["OpenPending", "PendingObject", "UnionShape"]
 class UnionShape(Shape):
     """``P(A) | P(B)``: resolved by token kind, then by discriminator or by the keys seen."""
 
-    __slots__ = ("_tags", "discriminator", "options")
+    __slots__ = ("_atomic", "_tags", "discriminator", "options")
 
     def __init__(self, options: list[Shape], discriminator: str | None) -> None:
         self.options = options
         self.discriminator = discriminator
         self._tags: dict[object, Shape] | None = None
+        self._atomic: dict[Kind, AtomicShape] = {}
 
     def tag_map(self) -> dict[object, Shape]:
         """Discriminator value -> option (computed on first use: options may be recursive)."""
@@ -49,9 +53,20 @@ class UnionShape(Shape):
         matches = [s for s in self.options if unwrap(s, None)[0].resolve(kind) is not None]
         if not matches:
             return None
-        if len(matches) == 1 or kind != OBJECT:
+        if len(matches) == 1:
             return matches[0]
-        return PendingObject(self, matches)
+        if kind == OBJECT:
+            return PendingObject(self, matches)
+        # Several options take this token (E1 | E2, Enum | str, int | float): one that grows
+        # (a string, an array) shows as it grows; atomic ones are tried in order once the
+        # value is complete, as pydantic tries a union's members.
+        for match in matches:
+            if not isinstance(unwrap(match, None)[0].resolve(kind), AtomicShape):
+                return match
+        atomic = self._atomic.get(kind)
+        if atomic is None:
+            atomic = self._atomic[kind] = AtomicShape(frozenset({kind}), _first_valid(matches))
+        return atomic
 
     def convert(self, value: JSON) -> object:
         kind = kind_of(value)
@@ -78,6 +93,20 @@ class OpenPending(OpenContainer):
 
     def holds(self, name: str) -> bool:
         return name in self.fields
+
+
+def _first_valid(options: list[Shape]) -> Callable[[JSON], object]:
+    """A check trying ``options`` in order: the first that takes the value wins."""
+
+    def check(value: JSON) -> object:
+        for option in options:
+            try:
+                return convert_plain(option, value)
+            except Invalid:
+                continue
+        raise Invalid
+
+    return check
 
 
 class PendingObject(ObjectShape):

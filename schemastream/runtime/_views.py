@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Annotated, Any, Generic, TypeVar, overload
 
 from pydantic import GetCoreSchemaHandler, SerializerFunctionWrapHandler
-from pydantic_core import core_schema
+from pydantic_core import PydanticSerializationUnexpectedValue, core_schema
 
 __all__ = [
     "DICT_DUMP",
@@ -168,12 +168,25 @@ class MapView(Mapping[str, T]):
         return dict, (dict(self),)
 
 
+# In a union (``SnapshotDict[str] | PartialName``) pydantic offers these every member's
+# value; anything else (a root model: ``dict()`` of it is ``{"root": ...}``) goes on to the
+# member it belongs to.
+
+
 def _dump_list(value: Sequence[Any], handler: SerializerFunctionWrapHandler) -> Any:
-    return handler(value if type(value) is list else list(value))
+    if type(value) is list:
+        return handler(value)
+    if not isinstance(value, Sequence) or isinstance(value, str | bytes):
+        raise PydanticSerializationUnexpectedValue("not a list")
+    return handler(list(value))
 
 
 def _dump_dict(value: Mapping[str, Any], handler: SerializerFunctionWrapHandler) -> Any:
-    return handler(value if type(value) is dict else dict(value))
+    if type(value) is dict:
+        return handler(value)
+    if not isinstance(value, Mapping):
+        raise PydanticSerializationUnexpectedValue("not a map")
+    return handler(dict(value))
 
 
 class _SnapshotSchema:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from importlib.metadata import version
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def test_defer_builds_rewrites_configs_and_drops_rebuilds() -> None:
     out = deferred.defer_builds(source, ast.parse(source))
     namespace: dict[str, object] = {}
     exec(compile(out, "<models>", "exec"), namespace)
-    assert namespace["C"].__mro__[1].__name__ == "_DeferredRootModel[list[A]]"  # type: ignore[attr-defined]
+    assert namespace["C"].__mro__[1].__name__ == "DeferredRootModel[list[A]]"  # type: ignore[attr-defined]
     for name in ("A", "B", "C"):
         config = namespace[name].model_config
         assert config["defer_build"] is True, name
@@ -127,11 +128,14 @@ def test_upstream_failures_become_generator_errors(tmp_path: Path) -> None:
         dmcg.run('{"type": "object", "properties": {"a": {"$ref": 5}}}',
                  kind="jsonschema", file_name="x.json")  # fmt: skip
     assert info.value.path == "x.json"
-    assert info.value.pointer == "#"
+    assert info.value.pointer == "#/properties/a/$ref"
     assert len(str(info.value).splitlines()) == 1
 
-    with pytest.raises(GeneratorError, match="inheritance cycle"):
-        dmcg.run('{"allOf": [{"$ref": "#"}]}', kind="jsonschema", file_name="x.json")
+    cycle = {"$ref": "#/$defs/A", "$defs": {"A": {"allOf": [{"$ref": "#/$defs/B"}]},
+                                            "B": {"allOf": [{"$ref": "#/$defs/A"}]}}}  # fmt: skip
+    with pytest.raises(GeneratorError, match="inheritance cycle") as info:
+        dmcg.run(json.dumps(cycle), kind="jsonschema", file_name="x.json")
+    assert info.value.pointer == "#/$defs/A"
 
 
 def test_dotted_definition_names_keep_one_module_and_their_pointers() -> None:
