@@ -55,32 +55,19 @@ class EventTemplate:
 
     def literal(self, data: bytes) -> bytes | None:
         """The bytes at the literal's place if ``data`` matches (the caller checks they are
-        one JSON string). A counter is a JSON integer both json.loads and pydantic-core read:
-        digits, no leading zero, at most 18 of them."""
+        one JSON string); each counter must be one (``_counter``)."""
         if not data.startswith(self._prefix) or not data.endswith(self._suffix):
             return None
         start = self._start
         end = len(data) - self._stop
         for part in self._before:  # the bytes after each counter of the head, in order
             at = data.find(part, start, end)
-            digits = data[start:at]
-            if (
-                at < 0
-                or not digits.isdigit()
-                or len(digits) > _LONGEST
-                or (digits[0] == _ZERO and len(digits) > 1)
-            ):
+            if at < 0 or not _counter(data[start:at]):
                 return None
             start = at + len(part)
         for part in self._after:  # the bytes before each counter of the tail, last first
             at = data.rfind(part, start, end)
-            digits = data[at + len(part) : end]
-            if (
-                at < 0
-                or not digits.isdigit()
-                or len(digits) > _LONGEST
-                or (digits[0] == _ZERO and len(digits) > 1)
-            ):
+            if at < 0 or not _counter(data[at + len(part) : end]):
                 return None
             end = at
         return data[start:end]
@@ -102,6 +89,12 @@ class EventTemplate:
         head = b"".join(b"7" if part is None else part for part in self.head)
         tail = b"".join(b"7" if part is None else part for part in self.tail)
         return head + literal + tail
+
+
+def _counter(digits: bytes) -> bool:
+    """Whether ``digits`` are a counter: a JSON integer both json.loads and pydantic-core
+    read (digits, no leading zero, at most 18 of them)."""
+    return digits.isdigit() and len(digits) <= _LONGEST and (digits[0] != _ZERO or len(digits) == 1)
 
 
 def _merged(parts: Parts) -> Parts:
