@@ -317,8 +317,17 @@ async def row_async(
     return best
 
 
-def versions() -> str:
-    names = ["schemastream", "openai", "instructor", "jiter", "pydantic", "httpx2", "httpx"]
+def versions(
+    names: tuple[str, ...] = (
+        "schemastream",
+        "openai",
+        "instructor",
+        "jiter",
+        "pydantic",
+        "httpx2",
+        "httpx",
+    ),
+) -> str:
     found = []
     for name in names:
         try:

@@ -6,7 +6,12 @@ import importlib
 
 import pytest
 
-PUBLIC_MODULES = ["schemastream", "schemastream.runtime", "schemastream.testing"]
+PUBLIC_MODULES = [
+    "schemastream",
+    "schemastream.runtime",
+    "schemastream.testing",
+    "schemastream.web",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
@@ -41,3 +46,11 @@ def test_every_error_is_a_schemastream_error() -> None:
         value = getattr(runtime, member)
         if isinstance(value, type) and issubclass(value, Exception):
             assert issubclass(value, runtime.SchemaStreamError)
+
+
+def test_web_exports_every_public_name_of_its_private_modules() -> None:
+    web = importlib.import_module("schemastream.web")
+    for private in ["_response", "_script"]:
+        module = importlib.import_module(f"schemastream.web.{private}")
+        for member in getattr(module, "__all__", []):
+            assert member in web.__all__, f"{private}.{member} is not re-exported"
