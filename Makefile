@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck docs pytest models check-models bench golden clean
+.PHONY: demo test lint typecheck mypy pyright docs pytest pytest-parallel models check-models bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,20 @@ demo: $(STAMP)
 	$(MAKE) -C examples/meeting models PYTHON=$(abspath $(BIN)/python)
 	$(BIN)/python -m examples.meeting.demo
 
-test: $(STAMP) lint typecheck docs pytest
+# On 2 cores: pytest (two workers) beside the static checks, each step's output kept whole.
+test: $(STAMP)
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest-parallel pyright lint docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: mypy pyright
+
+mypy: $(STAMP)
 	$(BIN)/mypy schemastream examples/meeting/meeting_models examples/from_pydantic tests/golden tests/typing
+
+pyright: $(STAMP)
 	$(BIN)/pyright --pythonpath $(BIN)/python -p tests/golden/pyrightconfig.json
 	$(BIN)/pyright --pythonpath $(BIN)/python schemastream tests/typing
 
@@ -33,6 +39,11 @@ docs: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# Tests of one file share a worker: a module fixture (the OpenAI corpus, the install) runs once.
+# After mypy: the install test's mypy runs start from the checkout's finished cache.
+pytest-parallel: $(STAMP) mypy
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 # Regenerate every checked-in generated package from [tool.schemastream] in pyproject.toml.
 models: $(STAMP)
