@@ -6,7 +6,12 @@ import importlib
 
 import pytest
 
-PUBLIC_MODULES = ["schemastream", "schemastream.runtime", "schemastream.testing"]
+PUBLIC_MODULES = [
+    "schemastream",
+    "schemastream.runtime",
+    "schemastream.testing",
+    "schemastream.web",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
@@ -21,7 +26,15 @@ def test_all_is_sorted_and_resolves(name: str) -> None:
 
 def test_runtime_exports_every_public_name_of_its_private_modules() -> None:
     runtime = importlib.import_module("schemastream.runtime")
-    for private in ["_errors", "_parser", "_partial_model", "_stream", "_client", "_options"]:
+    for private in [
+        "_errors",
+        "_parser",
+        "_partial_model",
+        "_stream",
+        "_client",
+        "_options",
+        "_lazy_classes",
+    ]:
         module = importlib.import_module(f"schemastream.runtime.{private}")
         for member in getattr(module, "__all__", []):
             assert member in runtime.__all__, f"{private}.{member} is not re-exported"
@@ -33,3 +46,11 @@ def test_every_error_is_a_schemastream_error() -> None:
         value = getattr(runtime, member)
         if isinstance(value, type) and issubclass(value, Exception):
             assert issubclass(value, runtime.SchemaStreamError)
+
+
+def test_web_exports_every_public_name_of_its_private_modules() -> None:
+    web = importlib.import_module("schemastream.web")
+    for private in ["_response", "_script"]:
+        module = importlib.import_module(f"schemastream.web.{private}")
+        for member in getattr(module, "__all__", []):
+            assert member in web.__all__, f"{private}.{member} is not re-exported"

@@ -20,6 +20,7 @@ from ._errors import (
     LengthLimitError,
     LimitExceededError,
     MalformedChunkError,
+    MissingToolCallError,
     RefusalError,
     SchemaStreamError,
     Snapshot,
@@ -28,6 +29,7 @@ from ._errors import (
     StreamLimitError,
     UnexpectedToolCallError,
 )
+from ._lazy_classes import DeferredRootModel, LazyClasses
 from ._options import OpenAIOptions
 from ._parser import (
     DEFAULT_MAX_DEPTH,
@@ -56,12 +58,15 @@ __all__ = [
     "AsyncPartialStream",
     "AsyncTextSource",
     "ContentFilterError",
+    "DeferredRootModel",
     "FinalValidationError",
     "IncompleteJSONError",
     "JSONParseError",
+    "LazyClasses",
     "LengthLimitError",
     "LimitExceededError",
     "MalformedChunkError",
+    "MissingToolCallError",
     "Mode",
     "OpenAIOptions",
     "PartialModel",
