@@ -71,9 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument(
         "--input-type",
-        choices=("auto", "jsonschema", "openapi"),
         default="auto",
-        help="kind of INPUT (default: detected)",
+        metavar="TYPE",
+        help="kind of INPUT: jsonschema or openapi (default: auto, detected)",
     )
     generate.add_argument(
         "--stream-model",

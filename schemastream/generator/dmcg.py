@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import functools
 import gc
 import json
 import re
@@ -51,11 +50,11 @@ from .graph import (
     TypeSpec,
     UnionType,
 )
+from .jsonschema import join_pointer, rebase_pointer, split_pointer
 from .partial_types import union
 from .reachable import prune_unreachable
 from .renames import plain_keys
 from .repairs import repair_models
-from .source import join_pointer, split_pointer
 
 __all__ = ["UpstreamResult", "run"]
 
@@ -201,7 +200,7 @@ def _failure_pointer(exc: BaseException) -> str | None:
             # Its locations name the model it validates with (JsonSchemaObject): not a key.
             loc = [str(token) for token in inner.errors()[0]["loc"]]
             tokens = [t for t in loc if t != "JsonSchemaObject" and "[" not in t]
-            at = functools.reduce(join_pointer, tokens, at or "#")
+            at = join_pointer(at or "#", *tokens)
         return at
     found = _POINTER_IN_TEXT.search(str(exc))
     if found:
@@ -226,8 +225,9 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 def _original_pointer(pointer: str, original: dict[str, str]) -> str:
     """``pointer`` in the document as the user wrote it (before ``renames``)."""
     for new, old in original.items():
-        if pointer == new or pointer.startswith(new + "/"):
-            return old + pointer[len(new) :]
+        moved = rebase_pointer(pointer, new, old)
+        if moved is not None:
+            return moved
     return pointer
 
 

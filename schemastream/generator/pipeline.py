@@ -10,7 +10,6 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from .._version import __version__
 from . import dmcg
@@ -19,6 +18,7 @@ from .classes_package import read_classes
 from .errors import GeneratorError, located
 from .fmt import format_source
 from .graph import ModelSpec, PackageSpec, StreamTarget
+from .jsonschema import InputType
 from .loader import load_document
 from .modules import init_module, partial_module, stream_module
 from .naming import root_class_name
@@ -29,8 +29,6 @@ from .strict import model_schema, strict_schema
 from .writer import GENERATED_MARK, plan_writes
 
 __all__ = ["BuildResult", "GenerateOptions", "build", "check", "generate"]
-
-InputType = Literal["auto", "jsonschema", "openapi"]
 
 
 @dataclass(frozen=True)

@@ -6,26 +6,28 @@ schema it reaches into ``$defs`` and turns OpenAPI 3.0 spellings into JSON Schem
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from .errors import GeneratorError
-from .source import split_pointer
+from .jsonschema import (
+    DATA_KEYWORDS,
+    NAME_MAPS,
+    Schema,
+    copy_json,
+    definition_name,
+    lookup,
+    split_pointer,
+)
+from .naming import fresh_name
 
-__all__ = ["Schema", "accepts_null", "copy_json", "model_schema"]
-
-Schema = dict[str, Any]
+__all__ = ["accepts_null", "model_schema"]
 
 # Keywords that mean nothing to a model API: OpenAPI-only, tooling metadata, extensions.
 _PLAIN_DROPPED = frozenset(
     {"$schema", "$id", "$comment", "$defs", "definitions", "nullable", "discriminator",
      "example", "xml", "externalDocs"}
 )  # fmt: skip
-_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
-_NAME_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "dependencies"})
 _ANNOTATIONS = ("title", "description")
-_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 
 def model_schema(document: dict[str, Any], pointer: str) -> Schema:
@@ -50,22 +52,12 @@ def model_schema(document: dict[str, Any], pointer: str) -> Schema:
 
 
 def _lookup(document: dict[str, Any], pointer: str) -> Any:
-    if pointer != "#" and not pointer.startswith("#/"):
-        raise GeneratorError(f"{pointer!r} is not a local JSON pointer", pointer=pointer)
-    node: Any = document
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise GeneratorError("no schema at this JSON pointer", pointer=pointer)
-    return node
-
-
-def copy_json(value: Any) -> Any:
-    """A deep copy of a JSON value."""
-    return json.loads(json.dumps(value))
+    try:
+        return lookup(document, split_pointer(pointer))
+    except ValueError:
+        raise GeneratorError(f"{pointer!r} is not a local JSON pointer", pointer=pointer) from None
+    except LookupError:
+        raise GeneratorError("no schema at this JSON pointer", pointer=pointer) from None
 
 
 def _plain_walk(
@@ -93,8 +85,8 @@ def _plain_walk(
         if isinstance(ref, str):
             node["$ref"] = _gather(ref, document, model, names, defs, pending)
         for key, child in reversed(node.items()):
-            if key not in _DATA_KEYWORDS:
-                stack.append((child, key in _NAME_MAPS))
+            if key not in DATA_KEYWORDS:
+                stack.append((child, key in NAME_MAPS))
 
 
 def _plain_node(node: Schema) -> None:
@@ -134,11 +126,8 @@ def _gather(
         return "#"
     if ref not in names:
         tokens = split_pointer(ref)
-        base = _NAME_CHARS.sub("_", tokens[-1] if tokens else "Root") or "Schema"
-        name, counter = base, 2
         taken = set(names.values())
-        while name in taken:
-            name, counter = f"{base}_{counter}", counter + 1
+        name = fresh_name(definition_name(tokens[-1] if tokens else "Root"), taken.__contains__)
         names[ref] = name
         target = copy_json(_lookup(document, ref))
         defs[name] = target

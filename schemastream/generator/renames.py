@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .source import join_pointer
+from .jsonschema import join_pointer, rebase_pointer
+from .naming import UniqueNames
 
 __all__ = ["plain_keys"]
 
@@ -33,17 +34,12 @@ def plain_keys(data: dict[str, Any], kind: str) -> tuple[dict[str, Any], dict[st
             parent = parent.get(key) if isinstance(parent, dict) else None
         if not isinstance(parent, dict) or not any(_MISREAD.search(k) for k in parent):
             continue
-        taken = set(parent)
+        names = UniqueNames(parent)
         fresh: dict[str, Any] = {}
         for key, value in parent.items():
             new = key
             if _MISREAD.search(key):
-                new = base = _MISREAD.sub("_", key)
-                counter = 1
-                while new in taken:
-                    counter += 1
-                    new = f"{base}_{counter}"
-                taken.add(new)
+                new = names.claim(_MISREAD.sub("_", key))
                 prefix = "#/" + "/".join(path)
                 renamed[join_pointer(prefix, key)] = join_pointer(prefix, new)
             fresh[new] = value
@@ -87,6 +83,7 @@ def _rewrite_refs(node: Any, renamed: dict[str, str]) -> Any:
 
 def _renamed_ref(ref: str, renamed: dict[str, str]) -> str:
     for old, new in renamed.items():
-        if ref == old or ref.startswith(f"{old}/"):
-            return new + ref[len(old) :]
+        moved = rebase_pointer(ref, old, new)
+        if moved is not None:
+            return moved
     return ref
