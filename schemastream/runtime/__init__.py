@@ -11,6 +11,7 @@ from ._client import (
     astream_structured,
     create_structured,
     stream_structured,
+    stream_text,
 )
 from ._errors import (
     ContentFilterError,
@@ -87,4 +88,5 @@ __all__ = [
     "parse_partial",
     "parse_structured",
     "stream_structured",
+    "stream_text",
 ]
