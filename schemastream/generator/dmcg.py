@@ -107,11 +107,11 @@ def run(
         warnings.simplefilter("ignore")
         parsed, dropped_constructs = _parse_or_fall_back(text, data, kind, root_name)
     if isinstance(parsed, _Failure):
-        pointer = None if parsed.pointer is None else _original_pointer(parsed.pointer, original)
+        pointer = None if parsed.pointer is None else rebase_pointer(parsed.pointer, original)
         raise GeneratorError(parsed.message, path=file_name, pointer=pointer) from parsed.error
     parser, source = parsed
     notes = tuple(
-        located(drop.note, path=file_name, pointer=_original_pointer(drop.pointer, original))
+        located(drop.note, path=file_name, pointer=rebase_pointer(drop.pointer, original))
         for drop in dropped_constructs
     )
     tree = ast.parse(source)
@@ -220,15 +220,6 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
     while seen is not None:
         yield seen
         seen = seen.__cause__ or seen.__context__
-
-
-def _original_pointer(pointer: str, original: dict[str, str]) -> str:
-    """``pointer`` in the document as the user wrote it (before ``renames``)."""
-    for new, old in original.items():
-        moved = rebase_pointer(pointer, new, old)
-        if moved is not None:
-            return moved
-    return pointer
 
 
 def _emitted(specs: list[ModelSpec], tree: ast.Module) -> list[ModelSpec]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any, Literal, TypeAlias, get_args
 
 __all__ = [
@@ -100,15 +101,16 @@ def lookup(document: object, tokens: list[str]) -> object:
     return node
 
 
-def rebase_pointer(pointer: str, old: str, new: str) -> str | None:
-    """``pointer`` moved from under ``old`` to under ``new``; None if it is not under ``old``.
+def rebase_pointer(pointer: str, moves: Mapping[str, str]) -> str:
+    """``pointer`` after the first move (old pointer -> new) of a location it lies under.
 
-    >>> rebase_pointer("#/$defs/a.b/properties/x", "#/$defs/a.b", "#/$defs/a_b")
+    >>> rebase_pointer("#/$defs/a.b/properties/x", {"#/$defs/a.b": "#/$defs/a_b"})
     '#/$defs/a_b/properties/x'
     """
-    if pointer == old or pointer.startswith(f"{old}/"):
-        return new + pointer[len(old) :]
-    return None
+    for old, new in moves.items():
+        if pointer == old or pointer.startswith(f"{old}/"):
+            return new + pointer[len(old) :]
+    return pointer
 
 
 def copy_json(value: Any) -> Any:

@@ -68,7 +68,7 @@ def _rewrite_refs(node: Any, renamed: dict[str, str]) -> Any:
             copy: Any = {}
             for key, item in value.items():
                 if key == "$ref" and isinstance(item, str):
-                    copy[key] = _renamed_ref(item, renamed)
+                    copy[key] = rebase_pointer(item, renamed)
                 else:
                     copy[key] = None
                     stack.append((item, copy, key))
@@ -79,11 +79,3 @@ def _rewrite_refs(node: Any, renamed: dict[str, str]) -> Any:
             copy = value
         holder[slot] = copy
     return root[0]
-
-
-def _renamed_ref(ref: str, renamed: dict[str, str]) -> str:
-    for old, new in renamed.items():
-        moved = rebase_pointer(ref, old, new)
-        if moved is not None:
-            return moved
-    return ref

@@ -64,10 +64,11 @@ def test_a_ref_with_a_non_ascii_digit_is_a_clear_error(tmp_path: Path) -> None:
         load_document(path)
 
 
-def test_rebase_moves_only_pointers_under_the_old_one() -> None:
-    assert rebase_pointer("#/$defs/a", "#/$defs/a", "#/$defs/b") == "#/$defs/b"
-    assert rebase_pointer("#/$defs/a/x", "#/$defs/a", "#/$defs/b") == "#/$defs/b/x"
-    assert rebase_pointer("#/$defs/ab", "#/$defs/a", "#/$defs/b") is None
+def test_rebase_moves_only_pointers_under_a_moved_one() -> None:
+    moves = {"#/$defs/a": "#/$defs/b", "#/$defs/c": "#/$defs/d"}
+    assert rebase_pointer("#/$defs/a", moves) == "#/$defs/b"
+    assert rebase_pointer("#/$defs/c/x", moves) == "#/$defs/d/x"
+    assert rebase_pointer("#/$defs/ab", moves) == "#/$defs/ab"
 
 
 def test_definition_names_keep_what_openapi_component_names_allow() -> None:
