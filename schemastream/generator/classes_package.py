@@ -21,7 +21,7 @@ from .classes_graph import ClassGraph, class_graph
 from .classes_import import ClassesInput, first_line, imported_classes, project_source
 from .errors import GeneratorError
 from .graph import ImportPath, ModelSpec, StreamTarget
-from .jsonschema import DATA_KEYWORDS, NAME_MAPS, Schema
+from .jsonschema import DATA_KEYWORDS, NAME_MAPS, Schema, split_pointer
 from .streamable import stream_targets
 from .strict import StrictResult, model_schema, strict_schema
 
@@ -93,7 +93,7 @@ def _check_keys(models: tuple[ModelSpec, ...], graph: ClassGraph, document: Sche
     for model in models:
         if model.kind != "object" or model.pointer is None:
             continue
-        schema = document["$defs"][model.pointer.rsplit("/", 1)[-1]]
+        schema = document["$defs"][split_pointer(model.pointer)[-1]]
         told = sorted(schema.get("properties", {}))
         read = sorted(field.json_name for field in model.fields)
         if told != read:

@@ -50,7 +50,7 @@ from .graph import (
     TypeSpec,
     UnionType,
 )
-from .jsonschema import join_pointer, rebase_pointer, split_pointer
+from .jsonschema import join_pointer, local_tokens, rebase_pointer
 from .partial_types import union
 from .reachable import prune_unreachable
 from .renames import plain_keys
@@ -459,7 +459,7 @@ def _model_kind(model: DataModel) -> ModelKind:
 
 
 def _schema_name(pointer: str | None) -> str | None:
-    tokens = split_pointer(pointer) if pointer is not None and pointer.startswith("#/") else []
+    tokens = local_tokens(pointer)
     return tokens[-1] if tokens else None
 
 

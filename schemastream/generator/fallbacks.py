@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .jsonschema import join_pointer, lookup, split_pointer
+from .jsonschema import join_pointer, local_tokens, lookup
 
 __all__ = ["FALLBACKS", "Dropped", "Fallback"]
 
@@ -76,7 +76,7 @@ def _enclosing_discriminator(
     document: dict[str, Any], pointer: str | None
 ) -> list[tuple[dict[str, Any], str]]:
     """The innermost schema on ``pointer``'s path that has a discriminator, as a list."""
-    tokens = split_pointer(pointer) if pointer and pointer.startswith("#/") else []
+    tokens = local_tokens(pointer)
     for length in range(len(tokens), -1, -1):
         at = join_pointer("#", *tokens[:length])
         node = _resolve(document, at)
@@ -112,6 +112,6 @@ def _discriminators(root: Any, pointer: str) -> Iterator[tuple[dict[str, Any], s
 def _resolve(document: Any, pointer: str) -> Any:
     """The value at ``pointer`` (``#/...``) in ``document``, or None."""
     try:
-        return lookup(document, split_pointer(pointer) if pointer.startswith("#/") else [])
+        return lookup(document, local_tokens(pointer))
     except LookupError:
         return None

@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeAlias, get_args
 
 __all__ = [
     "DATA_KEYWORDS", "INPUT_TYPES", "NAME_MAPS", "DocumentKind", "InputType", "Schema",
-    "copy_json", "definition_name", "escape_token", "join_pointer", "lookup",
+    "copy_json", "definition_name", "escape_token", "join_pointer", "local_tokens", "lookup",
     "rebase_pointer", "split_pointer", "unescape_token",
 ]  # fmt: skip
 
@@ -83,6 +83,14 @@ def split_pointer(pointer: str) -> list[str]:
     if not pointer.startswith("#/"):
         raise ValueError(f"not a local JSON pointer: {pointer!r}")
     return [unescape_token(token) for token in pointer[2:].split("/")]
+
+
+def local_tokens(pointer: str | None) -> list[str]:
+    """The keys ``pointer`` names if it is a local ``#/...`` pointer; none otherwise.
+
+    Upstream tools name locations in other spellings too (a file name, ``None``).
+    """
+    return split_pointer(pointer) if pointer is not None and pointer.startswith("#/") else []
 
 
 def lookup(document: object, tokens: list[str]) -> object:

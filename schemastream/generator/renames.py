@@ -40,8 +40,7 @@ def plain_keys(data: dict[str, Any], kind: str) -> tuple[dict[str, Any], dict[st
             new = key
             if _MISREAD.search(key):
                 new = names.claim(_MISREAD.sub("_", key))
-                prefix = "#/" + "/".join(path)
-                renamed[join_pointer(prefix, key)] = join_pointer(prefix, new)
+                renamed[join_pointer("#", *path, key)] = join_pointer("#", *path, new)
             fresh[new] = value
         _set_in(result, path, fresh)
     if not renamed:
