@@ -10,8 +10,8 @@ from ._client import (
     acreate_structured,
     astream_structured,
     create_structured,
+    open_text_stream,
     stream_structured,
-    stream_text,
 )
 from ._errors import (
     ContentFilterError,
@@ -85,8 +85,8 @@ __all__ = [
     "aparse_structured",
     "astream_structured",
     "create_structured",
+    "open_text_stream",
     "parse_partial",
     "parse_structured",
     "stream_structured",
-    "stream_text",
 ]

@@ -53,8 +53,8 @@ __all__ = [
     "acreate_structured",
     "astream_structured",
     "create_structured",
+    "open_text_stream",
     "stream_structured",
-    "stream_text",
 ]
 
 P = TypeVar("P", bound=BaseModel)
@@ -353,7 +353,7 @@ def stream_structured(
     )
 
 
-def stream_text(
+def open_text_stream(
     spec: StreamSpec[Any, Any],
     client: OpenAI,
     *,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from openai import OpenAI
 
-from ..runtime import ContentFilterError, LengthLimitError, Mode, RefusalError, stream_text
+from ..runtime import ContentFilterError, LengthLimitError, Mode, RefusalError, open_text_stream
 from ._reply import Finish, Recording, Reply
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def record(
     Refusals, ``length`` and ``content_filter`` endings are recorded as such; any other
     failure raises and writes nothing.
     """
-    source = stream_text(spec, client, messages=messages, model=model, mode=mode, **kwargs)
+    source = open_text_stream(spec, client, messages=messages, model=model, mode=mode, **kwargs)
     deltas: list[str] = []
     finish: Finish = "stop"
     refusal: str | None = None

@@ -15,8 +15,8 @@ from schemastream.runtime._client import (
     acreate_structured,
     astream_structured,
     create_structured,
+    open_text_stream,
     stream_structured,
-    stream_text,
 )
 from schemastream.runtime._errors import RefusalError
 from schemastream.runtime._modes import MODES, Mode
@@ -80,15 +80,15 @@ def test_stream_every_mode(server: ReplayServer, client: OpenAI, mode: Mode) -> 
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_stream_text_every_mode(server: ReplayServer, client: OpenAI, mode: Mode) -> None:
+def test_open_text_stream_every_mode(server: ReplayServer, client: OpenAI, mode: Mode) -> None:
     server.enqueue(Reply.of(TEAM_JSON, 3), Reply(refusal="I cannot help with that."))
-    source = stream_text(TEAM_SPEC, client, messages=MESSAGES, model="gpt-test", mode=mode)
+    source = open_text_stream(TEAM_SPEC, client, messages=MESSAGES, model="gpt-test", mode=mode)
     assert isinstance(source, TextSource)
     deltas = list(source)
     assert deltas == split_text(TEAM_JSON, 3)  # as the server sent them, nothing parsed
     assert source.usage is not None and source.usage.total_tokens == 50 + len(deltas)
     check_request(server.requests[0].body, mode, stream=True)
-    refused = stream_text(TEAM_SPEC, client, messages=MESSAGES, model="gpt-test", mode=mode)
+    refused = open_text_stream(TEAM_SPEC, client, messages=MESSAGES, model="gpt-test", mode=mode)
     with pytest.raises(RefusalError) as info:
         list(refused)
     assert info.value.refusal == "I cannot help with that."
