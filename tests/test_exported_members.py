@@ -23,7 +23,15 @@ def test_all_is_sorted_and_resolves(name: str) -> None:
 
 def test_runtime_exports_every_public_name_of_its_private_modules() -> None:
     runtime = importlib.import_module("schemastream.runtime")
-    for private in ["_errors", "_parser", "_partial_model", "_stream", "_client", "_options"]:
+    for private in [
+        "_errors",
+        "_parser",
+        "_partial_model",
+        "_stream",
+        "_client",
+        "_options",
+        "_lazy_classes",
+    ]:
         module = importlib.import_module(f"schemastream.runtime.{private}")
         for member in getattr(module, "__all__", []):
             assert member in runtime.__all__, f"{private}.{member} is not re-exported"

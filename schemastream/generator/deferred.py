@@ -14,25 +14,18 @@ from .source_edits import Edit, apply_edits, split_lines
 __all__ = ["DEFERRED_ROOT", "class_kind", "defer_builds", "root_model_base"]
 
 DEFERRED_ROOT = "_DeferredRootModel"
-DEFERRED_ROOT_SOURCE = f'''
-_RootT = TypeVar("_RootT")
-
-
-class {DEFERRED_ROOT}(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
-'''
+"""The local name of ``schemastream.runtime.DeferredRootModel`` in generated modules."""
+_DEFERRED_ROOT_IMPORT = f"from schemastream.runtime import DeferredRootModel as {DEFERRED_ROOT}\n"
 
 
 def defer_builds(source: str, tree: ast.Module) -> str:
     """Give every model ``defer_build=True``, so importing a module costs class creation only.
 
     Object models get it in their ``model_config``. ``RootModel[X]`` would build the
-    parametrized class at import, so root models derive from a deferred generic
-    ``RootModel`` subclass instead. The ``model_rebuild()`` calls datamodel-code-generator
-    writes for forward references would force the build; deferred models resolve their
-    forward references on first use, so those calls go.
+    parametrized class at import, so root models derive from the runtime's
+    ``DeferredRootModel`` instead (imported under a private name). The ``model_rebuild()``
+    calls datamodel-code-generator writes for forward references would force the build;
+    deferred models resolve their forward references on first use, so those calls go.
     """
     lines = split_lines(source)
     edits: list[Edit] = []
@@ -55,22 +48,19 @@ def defer_builds(source: str, tree: ast.Module) -> str:
         elif _is_model_rebuild(node):
             deletions.update(range(node.lineno - 1, (node.end_lineno or node.lineno)))
     if needs_root:
-        edits.append(Edit(last_import, 0, 0, DEFERRED_ROOT_SOURCE + "\n"))
+        # ruff sorts it into the imports and drops a RootModel import nothing uses now.
+        edits.append(Edit(last_import, 0, 0, _DEFERRED_ROOT_IMPORT))
         lines.append("")  # so an insertion after a last-line import has a line to land on
     apply_edits(lines, edits)
-    if (needs_config_dict or needs_root) and pydantic_import is not None:
+    if needs_config_dict and pydantic_import is not None:
         names = {alias.name: alias.asname for alias in pydantic_import.names}
         names.setdefault("ConfigDict", None)
-        if needs_root:
-            names.setdefault("RootModel", None)
         rendered = ", ".join(
             name if asname is None else f"{name} as {asname}"
             for name, asname in sorted(names.items())
         )
         start = pydantic_import.lineno - 1
         lines[start] = f"from pydantic import {rendered}\n"
-        if needs_root:
-            lines[start] += "from typing import Generic, TypeVar\n"
         deletions.update(range(start + 1, pydantic_import.end_lineno or start + 1))
     return "".join(line for index, line in enumerate(lines) if index not in deletions)
 

@@ -41,19 +41,15 @@ __all__ = [
 _PARTIAL_NAMES = (
     ("pydantic", "ConfigDict"),
     ("pydantic", "Field"),
-    ("pydantic", "RootModel"),
-    ("typing", "Generic"),
-    ("typing", "TypeVar"),
 )
 
 # What partial.py needs to create its classes on first use (not the stub).
 _LAZY_NAMES = (
-    ("collections.abc", "Callable"),
     ("pydantic", "BaseModel"),
-    ("threading", "RLock"),
+    ("schemastream.runtime", "LazyClasses"),
     ("typing", "TYPE_CHECKING"),
 )
-_LAZY_MACHINERY = ("_FACTORIES", "_CLOSURE", "_LOCK", "__getattr__", "__dir__")
+_LAZY_MACHINERY = ("_CLASSES", "__getattr__", "__dir__")
 
 # Methods and properties of PartialModel that a schema's field must not shadow.
 _PARTIAL_RESERVED = frozenset({"is_complete", "completed_fields"})
@@ -82,9 +78,9 @@ class ClassVarView:
 class PartialClass:
     """A ``Partial<Name>`` class: an object model (``root`` false) or a root model.
 
-    ``closure`` names the partial classes to create with it (itself, its bases and every
-    partial class it refers to, transitively), in definition order: each one's
-    unquoted annotations then name only classes that already exist. ``extra_hint`` is
+    ``refers`` names the other partial classes it refers to directly (its bases and the
+    classes its annotations name), in definition order: ``LazyClasses`` creates them,
+    transitively, with it. ``extra_hint`` is
     the ``__pydantic_extra__`` annotation of a class that keeps typed extras.
     ``completion_hint`` annotates the stub's ``is_complete(field)``: the ``Literal`` of
     its field names and aliases (``None`` when it keeps extras: any ``str`` then).
@@ -99,7 +95,7 @@ class PartialClass:
     description: str | None
     class_vars: tuple[ClassVarView, ...]
     fields: tuple[FieldView, ...]
-    closure: tuple[str, ...]
+    refers: tuple[str, ...]
     completion_hint: str | None = None
 
 
@@ -117,7 +113,6 @@ class PartialModule:
     imports: tuple[str, ...]
     stub_imports: tuple[str, ...]
     names: dict[str, str]
-    deferred_root: str | None
     exports: tuple[str, ...]
     classes: tuple[PartialClass, ...]
 
@@ -228,8 +223,6 @@ def partial_module(package: PackageSpec) -> PartialModule:
     by_name = {model.name: model for model in package.models}
     namespace = Namespace(
         [
-            DEFERRED_ROOT,
-            "_RootT",
             *_LAZY_MACHINERY,
             *(model.partial_name for model in models),
             *(_factory_name(model) for model in models),
@@ -241,10 +234,11 @@ def partial_module(package: PackageSpec) -> PartialModule:
     partial_model = namespace.import_name("schemastream.runtime", "PartialModel")
     defined: set[str] = set()
     classes = []
-    closures = _closures(models, by_name)
+    refers = _references(models, by_name)
     for model in models:
-        closure = closures[model.partial_name]
-        classes.append(_partial_class(model, by_name, namespace, partial_model, defined, closure))
+        classes.append(
+            _partial_class(model, by_name, namespace, partial_model, defined, refers[model.name])
+        )
         defined.add(model.partial_name)
     # The stub's is_complete(field) takes a Literal of field names; partial.py needs none.
     stub_only = set() if ("typing", "Literal") in namespace.imported else {("typing", "Literal")}
@@ -274,7 +268,6 @@ def partial_module(package: PackageSpec) -> PartialModule:
         imports=_import_lines(runtime),
         stub_imports=stub_imports,
         names=names,
-        deferred_root=DEFERRED_ROOT if any(cls.root for cls in classes) else None,
         exports=tuple(sorted(model.partial_name for model in models)),
         classes=tuple(classes),
     )
@@ -288,26 +281,20 @@ def _models_home(package: PackageSpec) -> str:
     return ", ".join(f"``{module}``" for module in modules) or "the user's classes"
 
 
-def _closures(models: list[ModelSpec], by_name: dict[str, ModelSpec]) -> dict[str, tuple[str, ...]]:
-    """Partial name -> the partial classes it needs (itself included), in definition order."""
+def _references(
+    models: list[ModelSpec], by_name: dict[str, ModelSpec]
+) -> dict[str, tuple[str, ...]]:
+    """Model name -> the other partial classes its twin refers to directly, in definition
+    order. Direct references only: the closures of a cycle of n classes would hold n² names."""
     order = {model.partial_name: index for index, model in enumerate(models)}
-    refers: dict[str, set[str]] = {}
+    refers: dict[str, tuple[str, ...]] = {}
     for model in models:
         names = {by_name[base].partial_name for base in model.bases if base in by_name}
         for spec in _field_types(model):
             names |= partial_names(partial_type(spec))
-        refers[model.partial_name] = {name for name in names if name in order}
-    closures: dict[str, tuple[str, ...]] = {}
-    for start in order:
-        seen = {start}
-        todo = [start]
-        while todo:
-            for name in refers[todo.pop()]:
-                if name not in seen:
-                    seen.add(name)
-                    todo.append(name)
-        closures[start] = tuple(sorted(seen, key=order.__getitem__))
-    return closures
+        names.discard(model.partial_name)
+        refers[model.name] = tuple(sorted(names & order.keys(), key=order.__getitem__))
+    return refers
 
 
 def _field_types(model: ModelSpec) -> list[TypeSpec]:
@@ -356,7 +343,7 @@ def _partial_class(
     namespace: Namespace,
     partial_model: str,
     defined: set[str],
-    closure: tuple[str, ...],
+    refers: tuple[str, ...],
 ) -> PartialClass:
     def hint(field: FieldSpec) -> str:
         return annotation(union([partial_type(field.type), NoneType()]))
@@ -372,10 +359,8 @@ def _partial_class(
 
     if model.kind == "root":
         field = model.fields[0]
-        for name in ("RootModel", "ConfigDict"):
-            namespace.import_name("pydantic", name)
-        for name in ("Generic", "TypeVar"):
-            namespace.import_name("typing", name)
+        # Under its name in models.py, which a class of the package never takes.
+        namespace.bind("schemastream.runtime", "DeferredRootModel", DEFERRED_ROOT)
         root_hint = hint(field)
         return PartialClass(
             name=model.partial_name,
@@ -388,7 +373,7 @@ def _partial_class(
             description=model.description,
             class_vars=_class_vars(model, by_name, namespace),
             fields=(FieldView("root", root_hint, None, None),),
-            closure=closure,
+            refers=refers,
         )
     bases = [by_name[base].partial_name for base in model.bases if base in by_name]
     fields = []
@@ -423,7 +408,7 @@ def _partial_class(
         description=model.description,
         class_vars=_class_vars(model, by_name, namespace),
         fields=tuple(fields),
-        closure=closure,
+        refers=refers,
     )
 
 

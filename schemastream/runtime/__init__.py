@@ -29,6 +29,7 @@ from ._errors import (
     StreamLimitError,
     UnexpectedToolCallError,
 )
+from ._lazy_classes import DeferredRootModel, LazyClasses
 from ._options import OpenAIOptions
 from ._parser import (
     DEFAULT_MAX_DEPTH,
@@ -57,9 +58,11 @@ __all__ = [
     "AsyncPartialStream",
     "AsyncTextSource",
     "ContentFilterError",
+    "DeferredRootModel",
     "FinalValidationError",
     "IncompleteJSONError",
     "JSONParseError",
+    "LazyClasses",
     "LengthLimitError",
     "LimitExceededError",
     "MalformedChunkError",

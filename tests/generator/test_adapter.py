@@ -110,7 +110,7 @@ def test_defer_builds_rewrites_configs_and_drops_rebuilds() -> None:
     out = deferred.defer_builds(source, ast.parse(source))
     namespace: dict[str, object] = {}
     exec(compile(out, "<models>", "exec"), namespace)
-    assert namespace["C"].__mro__[1].__name__ == "_DeferredRootModel[list[A]]"  # type: ignore[attr-defined]
+    assert namespace["C"].__mro__[1].__name__ == "DeferredRootModel[list[A]]"  # type: ignore[attr-defined]
     for name in ("A", "B", "C"):
         config = namespace[name].model_config
         assert config["defer_build"] is True, name

@@ -6,13 +6,11 @@ partial classes it refers to, so importing this module creates none. ``partial.p
 declares every class for type checkers.
 """
 
-from collections.abc import Callable
 from datetime import date as _date
-from threading import RLock
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, EmailStr, Field
-from schemastream.runtime import PartialModel, SnapshotList
+from schemastream.runtime import LazyClasses, PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -69,34 +67,13 @@ def _make_PartialMeetingInfo() -> type[BaseModel]:
     return PartialMeetingInfo
 
 
-_FACTORIES: dict[str, Callable[[], type[BaseModel]]] = {
-    "PartialUser": _make_PartialUser,
-    "PartialMeetingInfo": _make_PartialMeetingInfo,
-}
-# Each class with the partial classes it refers to, transitively, in definition order.
-_CLOSURE: dict[str, tuple[str, ...]] = {
-    "PartialUser": ("PartialUser",),
-    "PartialMeetingInfo": ("PartialUser", "PartialMeetingInfo"),
-}
-_LOCK = RLock()
-
-
-def __getattr__(name: str) -> type[BaseModel]:
-    closure = _CLOSURE.get(name)
-    if closure is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    namespace = globals()
-    with _LOCK:
-        # All of the closure first: pydantic and typing.get_type_hints resolve the quoted
-        # (forward) references through this module's globals.
-        for member in closure:
-            if member not in namespace:
-                cls = _FACTORIES[member]()
-                cls.__qualname__ = member  # not "_make_X.<locals>.X": pickle finds it by name
-                namespace[member] = cls
-    value: type[BaseModel] = namespace[name]
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# Each class's factory and the classes it refers to; LazyClasses creates them on first use.
+_CLASSES = LazyClasses(
+    globals(),
+    {
+        "PartialUser": (_make_PartialUser, ()),
+        "PartialMeetingInfo": (_make_PartialMeetingInfo, ("PartialUser",)),
+    },
+)
+__getattr__ = _CLASSES.load
+__dir__ = _CLASSES.names

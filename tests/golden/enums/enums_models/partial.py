@@ -6,12 +6,10 @@ partial classes it refers to, so importing this module creates none. ``partial.p
 declares every class for type checkers.
 """
 
-from collections.abc import Callable
-from threading import RLock
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
-from schemastream.runtime import PartialModel, SnapshotList
+from schemastream.runtime import LazyClasses, PartialModel, SnapshotList
 
 from .models import Label, Priority, Status
 
@@ -39,32 +37,12 @@ def _make_PartialTicket() -> type[BaseModel]:
     return PartialTicket
 
 
-_FACTORIES: dict[str, Callable[[], type[BaseModel]]] = {
-    "PartialTicket": _make_PartialTicket,
-}
-# Each class with the partial classes it refers to, transitively, in definition order.
-_CLOSURE: dict[str, tuple[str, ...]] = {
-    "PartialTicket": ("PartialTicket",),
-}
-_LOCK = RLock()
-
-
-def __getattr__(name: str) -> type[BaseModel]:
-    closure = _CLOSURE.get(name)
-    if closure is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    namespace = globals()
-    with _LOCK:
-        # All of the closure first: pydantic and typing.get_type_hints resolve the quoted
-        # (forward) references through this module's globals.
-        for member in closure:
-            if member not in namespace:
-                cls = _FACTORIES[member]()
-                cls.__qualname__ = member  # not "_make_X.<locals>.X": pickle finds it by name
-                namespace[member] = cls
-    value: type[BaseModel] = namespace[name]
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# Each class's factory and the classes it refers to; LazyClasses creates them on first use.
+_CLASSES = LazyClasses(
+    globals(),
+    {
+        "PartialTicket": (_make_PartialTicket, ()),
+    },
+)
+__getattr__ = _CLASSES.load
+__dir__ = _CLASSES.names

@@ -6,15 +6,19 @@ partial classes it refers to, so importing this module creates none. ``partial.p
 declares every class for type checkers.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from threading import RLock
-from typing import TYPE_CHECKING, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, HttpUrl, RootModel
-from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, HttpUrl
+from schemastream.runtime import (
+    DeferredRootModel as _DeferredRootModel,
+    LazyClasses,
+    PartialModel,
+    SnapshotDict,
+    SnapshotList,
+)
 from tests.golden.from_pydantic.zoo_parts import Color, Priority
 
 if TYPE_CHECKING:
@@ -46,14 +50,6 @@ __all__ = [
     "PartialTags",
     "PartialZoo",
 ]
-
-_RootT = TypeVar("_RootT")
-
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
 
 
 def _make_PartialCat() -> type[BaseModel]:
@@ -181,64 +177,36 @@ def _make_PartialZoo() -> type[BaseModel]:
     return PartialZoo
 
 
-_FACTORIES: dict[str, Callable[[], type[BaseModel]]] = {
-    "PartialCat": _make_PartialCat,
-    "PartialDog": _make_PartialDog,
-    "PartialPerson": _make_PartialPerson,
-    "PartialRobot": _make_PartialRobot,
-    "PartialTags": _make_PartialTags,
-    "PartialMoney": _make_PartialMoney,
-    "PartialItem": _make_PartialItem,
-    "PartialPage_Item": _make_PartialPage_Item,
-    "PartialNode": _make_PartialNode,
-    "PartialScores": _make_PartialScores,
-    "PartialZoo": _make_PartialZoo,
-}
-# Each class with the partial classes it refers to, transitively, in definition order.
-_CLOSURE: dict[str, tuple[str, ...]] = {
-    "PartialCat": ("PartialCat",),
-    "PartialDog": ("PartialDog",),
-    "PartialPerson": ("PartialPerson",),
-    "PartialRobot": ("PartialRobot",),
-    "PartialTags": ("PartialTags",),
-    "PartialMoney": ("PartialMoney",),
-    "PartialItem": ("PartialMoney", "PartialItem"),
-    "PartialPage_Item": ("PartialMoney", "PartialItem", "PartialPage_Item"),
-    "PartialNode": ("PartialNode",),
-    "PartialScores": ("PartialScores",),
-    "PartialZoo": (
-        "PartialCat",
-        "PartialDog",
-        "PartialPerson",
-        "PartialRobot",
-        "PartialTags",
-        "PartialMoney",
-        "PartialItem",
-        "PartialPage_Item",
-        "PartialNode",
-        "PartialScores",
-        "PartialZoo",
-    ),
-}
-_LOCK = RLock()
-
-
-def __getattr__(name: str) -> type[BaseModel]:
-    closure = _CLOSURE.get(name)
-    if closure is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    namespace = globals()
-    with _LOCK:
-        # All of the closure first: pydantic and typing.get_type_hints resolve the quoted
-        # (forward) references through this module's globals.
-        for member in closure:
-            if member not in namespace:
-                cls = _FACTORIES[member]()
-                cls.__qualname__ = member  # not "_make_X.<locals>.X": pickle finds it by name
-                namespace[member] = cls
-    value: type[BaseModel] = namespace[name]
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# Each class's factory and the classes it refers to; LazyClasses creates them on first use.
+_CLASSES = LazyClasses(
+    globals(),
+    {
+        "PartialCat": (_make_PartialCat, ()),
+        "PartialDog": (_make_PartialDog, ()),
+        "PartialPerson": (_make_PartialPerson, ()),
+        "PartialRobot": (_make_PartialRobot, ()),
+        "PartialTags": (_make_PartialTags, ()),
+        "PartialMoney": (_make_PartialMoney, ()),
+        "PartialItem": (_make_PartialItem, ("PartialMoney",)),
+        "PartialPage_Item": (_make_PartialPage_Item, ("PartialItem",)),
+        "PartialNode": (_make_PartialNode, ()),
+        "PartialScores": (_make_PartialScores, ()),
+        "PartialZoo": (
+            _make_PartialZoo,
+            (
+                "PartialCat",
+                "PartialDog",
+                "PartialPerson",
+                "PartialRobot",
+                "PartialTags",
+                "PartialMoney",
+                "PartialItem",
+                "PartialPage_Item",
+                "PartialNode",
+                "PartialScores",
+            ),
+        ),
+    },
+)
+__getattr__ = _CLASSES.load
+__dir__ = _CLASSES.names

@@ -6,11 +6,16 @@
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, ConfigDict, EmailStr, Field, HttpUrl, RootModel
-from schemastream.runtime import PartialModel, SnapshotDict, SnapshotList
+from pydantic import AwareDatetime, ConfigDict, EmailStr, Field, HttpUrl
+from schemastream.runtime import (
+    DeferredRootModel as _DeferredRootModel,
+    PartialModel,
+    SnapshotDict,
+    SnapshotList,
+)
 from tests.golden.from_pydantic.zoo_parts import Color, Priority
 
 __all__ = [
@@ -26,13 +31,6 @@ __all__ = [
     "PartialTags",
     "PartialZoo",
 ]
-
-_RootT = TypeVar("_RootT")
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
 
 class PartialCat(PartialModel):
     kind: Literal["cat"] | None = None

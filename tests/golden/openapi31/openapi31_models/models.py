@@ -4,17 +4,9 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Generic, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, RootModel
-
-_RootT = TypeVar("_RootT")
-
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+from schemastream.runtime import DeferredRootModel as _DeferredRootModel
 
 
 class Step(BaseModel):

@@ -6,12 +6,15 @@ partial classes it refers to, so importing this module creates none. ``partial.p
 declares every class for type checkers.
 """
 
-from collections.abc import Callable
-from threading import RLock
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, RootModel
-from schemastream.runtime import PartialModel, SnapshotList
+from pydantic import AwareDatetime, BaseModel
+from schemastream.runtime import (
+    DeferredRootModel as _DeferredRootModel,
+    LazyClasses,
+    PartialModel,
+    SnapshotList,
+)
 
 from .models import Role
 
@@ -30,14 +33,6 @@ __all__ = [
     "PartialTaskList",
     "PartialUser",
 ]
-
-_RootT = TypeVar("_RootT")
-
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
 
 
 def _make_PartialStep() -> type[BaseModel]:
@@ -74,38 +69,15 @@ def _make_PartialTaskList() -> type[BaseModel]:
     return PartialTaskList
 
 
-_FACTORIES: dict[str, Callable[[], type[BaseModel]]] = {
-    "PartialStep": _make_PartialStep,
-    "PartialUser": _make_PartialUser,
-    "PartialTask": _make_PartialTask,
-    "PartialTaskList": _make_PartialTaskList,
-}
-# Each class with the partial classes it refers to, transitively, in definition order.
-_CLOSURE: dict[str, tuple[str, ...]] = {
-    "PartialStep": ("PartialStep",),
-    "PartialUser": ("PartialUser",),
-    "PartialTask": ("PartialStep", "PartialUser", "PartialTask"),
-    "PartialTaskList": ("PartialStep", "PartialUser", "PartialTask", "PartialTaskList"),
-}
-_LOCK = RLock()
-
-
-def __getattr__(name: str) -> type[BaseModel]:
-    closure = _CLOSURE.get(name)
-    if closure is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    namespace = globals()
-    with _LOCK:
-        # All of the closure first: pydantic and typing.get_type_hints resolve the quoted
-        # (forward) references through this module's globals.
-        for member in closure:
-            if member not in namespace:
-                cls = _FACTORIES[member]()
-                cls.__qualname__ = member  # not "_make_X.<locals>.X": pickle finds it by name
-                namespace[member] = cls
-    value: type[BaseModel] = namespace[name]
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# Each class's factory and the classes it refers to; LazyClasses creates them on first use.
+_CLASSES = LazyClasses(
+    globals(),
+    {
+        "PartialStep": (_make_PartialStep, ()),
+        "PartialUser": (_make_PartialUser, ()),
+        "PartialTask": (_make_PartialTask, ("PartialStep", "PartialUser")),
+        "PartialTaskList": (_make_PartialTaskList, ("PartialTask",)),
+    },
+)
+__getattr__ = _CLASSES.load
+__dir__ = _CLASSES.names

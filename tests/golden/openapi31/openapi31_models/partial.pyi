@@ -4,10 +4,10 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
-from pydantic import AwareDatetime, ConfigDict, RootModel
-from schemastream.runtime import PartialModel, SnapshotList
+from pydantic import AwareDatetime
+from schemastream.runtime import DeferredRootModel as _DeferredRootModel, PartialModel, SnapshotList
 
 from .models import Role
 
@@ -17,13 +17,6 @@ __all__ = [
     "PartialTaskList",
     "PartialUser",
 ]
-
-_RootT = TypeVar("_RootT")
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
 
 class PartialStep(PartialModel):
     text: str | None = None

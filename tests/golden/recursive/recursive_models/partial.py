@@ -6,12 +6,10 @@ partial classes it refers to, so importing this module creates none. ``partial.p
 declares every class for type checkers.
 """
 
-from collections.abc import Callable
-from threading import RLock
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
-from schemastream.runtime import PartialModel, SnapshotList
+from schemastream.runtime import LazyClasses, PartialModel, SnapshotList
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -64,38 +62,15 @@ def _make_PartialAuthor() -> type[BaseModel]:
     return PartialAuthor
 
 
-_FACTORIES: dict[str, Callable[[], type[BaseModel]]] = {
-    "PartialNode": _make_PartialNode,
-    "PartialTree": _make_PartialTree,
-    "PartialComment": _make_PartialComment,
-    "PartialAuthor": _make_PartialAuthor,
-}
-# Each class with the partial classes it refers to, transitively, in definition order.
-_CLOSURE: dict[str, tuple[str, ...]] = {
-    "PartialNode": ("PartialNode",),
-    "PartialTree": ("PartialNode", "PartialTree", "PartialComment", "PartialAuthor"),
-    "PartialComment": ("PartialComment", "PartialAuthor"),
-    "PartialAuthor": ("PartialComment", "PartialAuthor"),
-}
-_LOCK = RLock()
-
-
-def __getattr__(name: str) -> type[BaseModel]:
-    closure = _CLOSURE.get(name)
-    if closure is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    namespace = globals()
-    with _LOCK:
-        # All of the closure first: pydantic and typing.get_type_hints resolve the quoted
-        # (forward) references through this module's globals.
-        for member in closure:
-            if member not in namespace:
-                cls = _FACTORIES[member]()
-                cls.__qualname__ = member  # not "_make_X.<locals>.X": pickle finds it by name
-                namespace[member] = cls
-    value: type[BaseModel] = namespace[name]
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# Each class's factory and the classes it refers to; LazyClasses creates them on first use.
+_CLASSES = LazyClasses(
+    globals(),
+    {
+        "PartialNode": (_make_PartialNode, ()),
+        "PartialTree": (_make_PartialTree, ("PartialNode", "PartialComment")),
+        "PartialComment": (_make_PartialComment, ("PartialAuthor",)),
+        "PartialAuthor": (_make_PartialAuthor, ("PartialComment",)),
+    },
+)
+__getattr__ = _CLASSES.load
+__dir__ = _CLASSES.names

@@ -3,17 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, RootModel
-
-_RootT = TypeVar("_RootT")
-
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
+from pydantic import BaseModel, ConfigDict, Field
+from schemastream.runtime import DeferredRootModel as _DeferredRootModel
 
 
 class Tags(_DeferredRootModel[list[str]]):

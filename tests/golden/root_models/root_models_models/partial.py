@@ -6,12 +6,15 @@ partial classes it refers to, so importing this module creates none. ``partial.p
 declares every class for type checkers.
 """
 
-from collections.abc import Callable
-from threading import RLock
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, RootModel
-from schemastream.runtime import PartialModel, SnapshotList
+from pydantic import BaseModel
+from schemastream.runtime import (
+    DeferredRootModel as _DeferredRootModel,
+    LazyClasses,
+    PartialModel,
+    SnapshotList,
+)
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -28,14 +31,6 @@ __all__ = [
     "PartialScore",
     "PartialTags",
 ]
-
-_RootT = TypeVar("_RootT")
-
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
 
 
 def _make_PartialTags() -> type[BaseModel]:
@@ -70,38 +65,15 @@ def _make_PartialEvents() -> type[BaseModel]:
     return PartialEvents
 
 
-_FACTORIES: dict[str, Callable[[], type[BaseModel]]] = {
-    "PartialTags": _make_PartialTags,
-    "PartialScore": _make_PartialScore,
-    "PartialEvent": _make_PartialEvent,
-    "PartialEvents": _make_PartialEvents,
-}
-# Each class with the partial classes it refers to, transitively, in definition order.
-_CLOSURE: dict[str, tuple[str, ...]] = {
-    "PartialTags": ("PartialTags",),
-    "PartialScore": ("PartialScore",),
-    "PartialEvent": ("PartialTags", "PartialScore", "PartialEvent"),
-    "PartialEvents": ("PartialTags", "PartialScore", "PartialEvent", "PartialEvents"),
-}
-_LOCK = RLock()
-
-
-def __getattr__(name: str) -> type[BaseModel]:
-    closure = _CLOSURE.get(name)
-    if closure is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    namespace = globals()
-    with _LOCK:
-        # All of the closure first: pydantic and typing.get_type_hints resolve the quoted
-        # (forward) references through this module's globals.
-        for member in closure:
-            if member not in namespace:
-                cls = _FACTORIES[member]()
-                cls.__qualname__ = member  # not "_make_X.<locals>.X": pickle finds it by name
-                namespace[member] = cls
-    value: type[BaseModel] = namespace[name]
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# Each class's factory and the classes it refers to; LazyClasses creates them on first use.
+_CLASSES = LazyClasses(
+    globals(),
+    {
+        "PartialTags": (_make_PartialTags, ()),
+        "PartialScore": (_make_PartialScore, ()),
+        "PartialEvent": (_make_PartialEvent, ("PartialTags", "PartialScore")),
+        "PartialEvents": (_make_PartialEvents, ("PartialEvent",)),
+    },
+)
+__getattr__ = _CLASSES.load
+__dir__ = _CLASSES.names

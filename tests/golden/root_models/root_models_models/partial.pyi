@@ -4,10 +4,9 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
-from pydantic import ConfigDict, RootModel
-from schemastream.runtime import PartialModel, SnapshotList
+from schemastream.runtime import DeferredRootModel as _DeferredRootModel, PartialModel, SnapshotList
 
 __all__ = [
     "PartialEvent",
@@ -15,13 +14,6 @@ __all__ = [
     "PartialScore",
     "PartialTags",
 ]
-
-_RootT = TypeVar("_RootT")
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
 
 class PartialTags(_DeferredRootModel[SnapshotList[str] | None]):
     root: SnapshotList[str] | None = None

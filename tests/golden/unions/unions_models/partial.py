@@ -6,12 +6,15 @@ partial classes it refers to, so importing this module creates none. ``partial.p
 declares every class for type checkers.
 """
 
-from collections.abc import Callable
-from threading import RLock
-from typing import TYPE_CHECKING, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
-from schemastream.runtime import PartialModel, SnapshotList
+from pydantic import BaseModel, Field
+from schemastream.runtime import (
+    DeferredRootModel as _DeferredRootModel,
+    LazyClasses,
+    PartialModel,
+    SnapshotList,
+)
 
 if TYPE_CHECKING:
     # The declared classes (partial.pyi), for the annotations inside the factories.
@@ -32,14 +35,6 @@ __all__ = [
     "PartialRobot",
     "PartialZoo",
 ]
-
-_RootT = TypeVar("_RootT")
-
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
 
 
 def _make_PartialCat() -> type[BaseModel]:
@@ -95,49 +90,20 @@ def _make_PartialZoo() -> type[BaseModel]:
     return PartialZoo
 
 
-_FACTORIES: dict[str, Callable[[], type[BaseModel]]] = {
-    "PartialCat": _make_PartialCat,
-    "PartialDog": _make_PartialDog,
-    "PartialPerson": _make_PartialPerson,
-    "PartialRobot": _make_PartialRobot,
-    "PartialPets": _make_PartialPets,
-    "PartialZoo": _make_PartialZoo,
-}
-# Each class with the partial classes it refers to, transitively, in definition order.
-_CLOSURE: dict[str, tuple[str, ...]] = {
-    "PartialCat": ("PartialCat",),
-    "PartialDog": ("PartialDog",),
-    "PartialPerson": ("PartialPerson",),
-    "PartialRobot": ("PartialRobot",),
-    "PartialPets": ("PartialCat", "PartialDog", "PartialPets"),
-    "PartialZoo": (
-        "PartialCat",
-        "PartialDog",
-        "PartialPerson",
-        "PartialRobot",
-        "PartialPets",
-        "PartialZoo",
-    ),
-}
-_LOCK = RLock()
-
-
-def __getattr__(name: str) -> type[BaseModel]:
-    closure = _CLOSURE.get(name)
-    if closure is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    namespace = globals()
-    with _LOCK:
-        # All of the closure first: pydantic and typing.get_type_hints resolve the quoted
-        # (forward) references through this module's globals.
-        for member in closure:
-            if member not in namespace:
-                cls = _FACTORIES[member]()
-                cls.__qualname__ = member  # not "_make_X.<locals>.X": pickle finds it by name
-                namespace[member] = cls
-    value: type[BaseModel] = namespace[name]
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# Each class's factory and the classes it refers to; LazyClasses creates them on first use.
+_CLASSES = LazyClasses(
+    globals(),
+    {
+        "PartialCat": (_make_PartialCat, ()),
+        "PartialDog": (_make_PartialDog, ()),
+        "PartialPerson": (_make_PartialPerson, ()),
+        "PartialRobot": (_make_PartialRobot, ()),
+        "PartialPets": (_make_PartialPets, ("PartialCat", "PartialDog")),
+        "PartialZoo": (
+            _make_PartialZoo,
+            ("PartialCat", "PartialDog", "PartialPerson", "PartialRobot", "PartialPets"),
+        ),
+    },
+)
+__getattr__ = _CLASSES.load
+__dir__ = _CLASSES.names

@@ -4,10 +4,10 @@
 ``partial.py`` creates each class on first use; this stub declares them all.
 """
 
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import ClassVar, Literal
 
-from pydantic import ConfigDict, Field, RootModel
-from schemastream.runtime import PartialModel, SnapshotList
+from pydantic import Field
+from schemastream.runtime import DeferredRootModel as _DeferredRootModel, PartialModel, SnapshotList
 
 __all__ = [
     "PartialCat",
@@ -17,13 +17,6 @@ __all__ = [
     "PartialRobot",
     "PartialZoo",
 ]
-
-_RootT = TypeVar("_RootT")
-
-class _DeferredRootModel(RootModel[_RootT], Generic[_RootT]):
-    """A RootModel whose parametrizations also build their schema on first use."""
-
-    model_config = ConfigDict(defer_build=True)
 
 class PartialCat(PartialModel):
     petType: Literal["cat"] | None = None
