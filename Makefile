@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint typecheck docs pytest models check-models bench golden clean
+.PHONY: demo web-demo test lint typecheck docs pytest models check-models bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,10 @@ demo: $(STAMP)
 	$(MAKE) -C examples/meeting models PYTHON=$(abspath $(BIN)/python)
 	$(BIN)/python -m examples.meeting.demo
 
+# The browser demo: the meeting streamed into a page, at http://127.0.0.1:8000.
+web-demo: $(STAMP)
+	$(BIN)/uvicorn examples.web.app:app --host 127.0.0.1 --port 8000
+
 test: $(STAMP) lint typecheck docs pytest
 
 lint: $(STAMP)
@@ -23,16 +28,29 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy schemastream examples/meeting/meeting_models examples/from_pydantic tests/golden tests/typing
+	$(BIN)/mypy schemastream examples/meeting/meeting_models examples/from_pydantic examples/web tests/golden tests/typing
 	$(BIN)/pyright --pythonpath $(BIN)/python -p tests/golden/pyrightconfig.json
-	$(BIN)/pyright --pythonpath $(BIN)/python schemastream tests/typing
+	$(BIN)/pyright --pythonpath $(BIN)/python schemastream examples/web tests/typing
 
 # The API reference is rendered from the docstrings; --strict fails on any warning.
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --quiet
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q
+
+# The browser tests drive Debian's chromium (Playwright, no browser download): installed
+# with apt-get when missing, as root or through sudo; without either, make test stops here.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMIUM):
+	@if [ -n "$(SUDO)" ] && ! command -v sudo >/dev/null; then \
+		echo "The browser tests need Debian's chromium at $(CHROMIUM), and installing it" \
+			"needs root or sudo: run 'apt-get install chromium' as root, then make test." >&2; \
+		exit 1; \
+	fi
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+	@test -x $(CHROMIUM) || { echo "apt-get installed no $(CHROMIUM)" >&2; exit 1; }
 
 # Regenerate every checked-in generated package from [tool.schemastream] in pyproject.toml.
 models: $(STAMP)
@@ -53,6 +71,7 @@ bench: $(BENCH)/python
 	$(BENCH)/python benchmarks/parser_bench.py
 	$(BENCH)/python benchmarks/client_bench.py
 	$(BENCH)/python benchmarks/generator_bench.py
+	$(BENCH)/python benchmarks/web_bench.py
 
 clean:
 	rm -rf $(VENV) .venv-bench build dist *.egg-info

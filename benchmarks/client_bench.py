@@ -171,8 +171,16 @@ async def measure_async(run: Callable[[], Awaitable[Any]], budget: float) -> flo
     return (time.process_time() - started) / runs
 
 
-def versions() -> str:
-    names = ["schemastream", "openai", "instructor", "jiter", "pydantic", "httpx2"]
+def versions(
+    names: tuple[str, ...] = (
+        "schemastream",
+        "openai",
+        "instructor",
+        "jiter",
+        "pydantic",
+        "httpx2",
+    ),
+) -> str:
     found = []
     for name in names:
         try:

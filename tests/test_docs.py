@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = {
     "schemastream.runtime": ROOT / "docs" / "reference" / "runtime.md",
     "schemastream.testing": ROOT / "docs" / "reference" / "testing.md",
+    "schemastream.web": ROOT / "docs" / "reference" / "web.md",
 }
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 RELATIVE_LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)#\s]+)")

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-PUBLIC_MODULES = ["schemastream", "schemastream.runtime", "schemastream.testing"]
+PUBLIC_MODULES = [
+    "schemastream",
+    "schemastream.runtime",
+    "schemastream.testing",
+    "schemastream.web",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
@@ -56,3 +61,11 @@ def test_testing_uses_only_the_runtimes_public_surface() -> None:
                 if "runtime" in parts and parts[-1].startswith("_"):
                     private.append(f"{path.name}: from {'.' * node.level}{node.module}")
     assert private == []
+
+
+def test_web_exports_every_public_name_of_its_private_modules() -> None:
+    web = importlib.import_module("schemastream.web")
+    for private in ["_response", "_script"]:
+        module = importlib.import_module(f"schemastream.web.{private}")
+        for member in getattr(module, "__all__", []):
+            assert member in web.__all__, f"{private}.{member} is not re-exported"

@@ -1,4 +1,5 @@
-"""Run time never needs the build-time stack: importing generated code stays off it."""
+"""Run time never needs the build-time stack or the web extra: importing generated code stays
+off them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_TIME = ("datamodel_code_generator", "jinja2", "ruff", "yaml", "schemastream.generator")
+# The web extra (and what only it brings) stays off the runtime path too.
+WEB = ("starlette", "fastapi", "uvicorn", "schemastream.web")
 
 PROBE = """
 import json, sys
@@ -32,3 +35,4 @@ def test_runtime_and_generated_package_import_without_build_time_dependencies() 
     assert "schemastream.runtime" in loaded
     assert "pydantic" in loaded
     assert sorted(loaded & set(BUILD_TIME)) == []
+    assert sorted(loaded & set(WEB)) == []

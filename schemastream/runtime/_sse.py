@@ -6,6 +6,8 @@ and handing each event to a mode's ``DeltaReader`` is about ten times cheaper pe
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import ssl
 import sys
 import time
@@ -357,6 +359,7 @@ class SSETextSource:
         self._response = response
         self._reader = reader
         self._limits = limits
+        self._ended = False
 
     @property
     def usage(self) -> CompletionUsage | ResponseUsage | None:
@@ -403,14 +406,31 @@ class SSETextSource:
         except transport_errors() as exc:
             raise broken(exc, limits) from exc
         finally:
+            self._ended = True
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
             response.close()
 
     def close(self) -> None:
-        """Close the HTTP response at once (the server sees the connection go)."""
+        """Close the HTTP response at once (the server sees the connection go).
+
+        Safe from another thread than the one reading: the socket is shut down first,
+        which wakes a blocked read (closing it alone would not, on Linux).
+        """
+        if not self._ended:  # else the connection may be back in the pool, reused
+            _shut_down(self._response)
         self._response.close()
+
+
+def _shut_down(response: _Response) -> None:
+    """Shut the response's socket down, whatever thread is blocked reading it."""
+    extensions = getattr(response, "extensions", None) or {}
+    network = extensions.get("network_stream")
+    sock = network.get_extra_info("socket") if network is not None else None
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 class AsyncSSETextSource:

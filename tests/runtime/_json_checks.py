@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonpatch
+
 
 def is_prefix(partial: Any, final: Any) -> bool:
     """Whether ``partial`` is a consistent early view of ``final`` (DESIGN snapshot rule 2).
@@ -85,3 +87,16 @@ def chunked(text: str, sizes: list[int]) -> list[str]:
         i += size
         k += 1
     return chunks
+
+
+def apply_patch(document: Any, operations: list[Any], *, standard: bool = False) -> Any:
+    """Apply with jsonpatch; ``append`` (not RFC 6902) becomes the ``replace`` it stands for."""
+    if standard:
+        assert {op["op"] for op in operations} <= {"add", "replace"}
+        return jsonpatch.apply_patch(document, operations, in_place=True)
+    for op in operations:
+        if op["op"] == "append":
+            text = jsonpatch.JsonPointer(op["path"]).resolve(document) + op["value"]
+            op = {"op": "replace", "path": op["path"], "value": text}
+        document = jsonpatch.apply_patch(document, [op], in_place=True)
+    return document

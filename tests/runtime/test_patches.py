@@ -8,7 +8,6 @@ import json
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-import jsonpatch
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +21,7 @@ from schemastream.runtime import (
     SnapshotList,
 )
 
-from ._json_checks import chunked
+from ._json_checks import apply_patch, chunked
 from .models import (
     Drawing,
     Meeting,
@@ -61,19 +60,6 @@ class PartialFree(PartialModel):
     any: JsonValue | None = None
 
 
-def _apply(document: Any, operations: list[Any], standard: bool) -> Any:
-    """Apply with jsonpatch; ``append`` (not RFC 6902) becomes the ``replace`` it stands for."""
-    if standard:
-        assert {op["op"] for op in operations} <= {"add", "replace"}
-        return jsonpatch.apply_patch(document, operations, in_place=True)
-    for op in operations:
-        if op["op"] == "append":
-            text = jsonpatch.JsonPointer(op["path"]).resolve(document) + op["value"]
-            op = {"op": "replace", "path": op["path"], "value": text}
-        document = jsonpatch.apply_patch(document, [op], in_place=True)
-    return document
-
-
 def _dump(snapshot: BaseModel | None) -> Any:
     assert snapshot is not None
     return snapshot.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -83,7 +69,7 @@ def _replay(stream: PartialStream[Any, Any], standard: bool) -> int:
     document: Any = None
     count = 0
     for operations in stream.patches(standard=standard):
-        document = _apply(document, operations, standard)
+        document = apply_patch(document, operations, standard=standard)
         assert document == _dump(stream.snapshot), operations
         count += 1
     assert document == json.loads(stream.text)
