@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo web-demo test lint typecheck docs pytest models check-models bench golden clean
+.PHONY: demo web-demo test lint typecheck mypy pyright docs pytest pytest-parallel models check-models bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +21,20 @@ demo: $(STAMP)
 web-demo: $(STAMP)
 	$(BIN)/uvicorn examples.web.app:app --host 127.0.0.1 --port 8000
 
-test: $(STAMP) lint typecheck docs pytest
+# On 2 cores: pytest (two workers) beside the static checks, each step's output kept whole.
+test: $(STAMP) $(CHROMIUM)
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest-parallel pyright lint docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: mypy pyright
+
+mypy: $(STAMP)
 	$(BIN)/mypy schemastream examples/meeting/meeting_models examples/from_pydantic examples/web tests/golden tests/typing
+
+pyright: $(STAMP)
 	$(BIN)/pyright --pythonpath $(BIN)/python -p tests/golden/pyrightconfig.json
 	$(BIN)/pyright --pythonpath $(BIN)/python schemastream examples/web tests/typing
 
@@ -38,6 +44,11 @@ docs: $(STAMP)
 
 pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q
+
+# Tests of one file share a worker: a module fixture (the OpenAI corpus, the install, the
+# browser) runs once. After mypy: the install test's mypy runs start from its finished cache.
+pytest-parallel: $(STAMP) $(CHROMIUM) mypy
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 # The browser tests drive Debian's chromium (Playwright, no browser download): installed
 # with apt-get when missing, as root or through sudo; without either, make test stops here.

@@ -1,11 +1,21 @@
-"""Client benchmark: CPU per chunk from SSE bytes to snapshot, over loopback, against the peers.
+"""Client benchmark: CPU per delta from SSE bytes to snapshot, every mode, against the floor.
 
 The replay server runs in a subprocess (so its CPU is not counted) and streams a
-MeetingInfo answer of ~1 KB or ~10 KB in 4-character deltas. Each contender reads the
-whole stream to a validated model: schemastream's ``stream_meeting_info`` (tool call),
-instructor's ``create_partial`` (tool call) and the openai SDK's ``chat.completions.stream``
-helper (json_schema), sync and async. Prints versions and one markdown table, and writes
-``docs/benchmarks-client.md``. From the repository root (about a minute):
+MeetingInfo answer of ~1 KB or ~10 KB in 4-character deltas, rendered for each mode
+(a forced tool call, content, or Responses events). Per mode and client (sync, async),
+side by side in one run:
+
+- the raw floor: the same request through ``with_streaming_response``, its SSE lines
+  read with ``iter_lines`` and each ``data:`` line ``json.loads``-ed, nothing else;
+- schemastream's ``stream_meeting_info(mode=...)``: a snapshot per changed delta and the
+  validated model at the end;
+- the openai SDK iterating ``create(stream=True)`` (a pydantic chunk per delta, no JSON
+  parsing) and its ``.stream()`` helper (accumulates and parses the answer);
+- instructor's ``create_partial`` in ``tools`` mode (``--no-instructor`` leaves it out).
+
+Each cell is the least CPU per run over ``--rounds`` rounds that take turns, so a burst of
+load on a shared machine weighs on no contender alone. Prints versions and one markdown
+table and writes ``docs/benchmarks-client.md``. From the repository root (a few minutes):
 
     .venv-bench/bin/python benchmarks/client_bench.py
 """
@@ -16,6 +26,7 @@ import argparse
 import asyncio
 import gc
 import importlib.metadata
+import json
 import platform
 import socket
 import subprocess
@@ -23,11 +34,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import instructor
-from openai import AsyncOpenAI, OpenAI
+from openai import AsyncOpenAI, OpenAI, pydantic_function_tool
 
 from schemastream.testing import Recording, Reply
 
@@ -44,7 +55,10 @@ from examples.meeting.meeting_models import (  # noqa: E402
 
 MESSAGES: list[Any] = [{"role": "user", "content": "Extract the meeting."}]
 SIZES = {"1 KB": 1 << 10, "10 KB": 10 << 10}
+MODES = ("tools", "json_schema", "json", "responses")
 DELTA = 4
+TOOL = pydantic_function_tool(MeetingInfo)
+FORCED = {"type": "function", "function": {"name": "MeetingInfo"}}
 
 
 def meeting(size: int) -> str:
@@ -102,59 +116,153 @@ class Server:
         self.process.wait()
 
 
-def ours_sync(client: OpenAI) -> Any:
-    with stream_meeting_info(client, messages=MESSAGES, model="m") as stream:
+def request(mode: str) -> dict[str, Any]:
+    """The arguments of the SDK call that gets the same SSE body as ``mode`` (streamed)."""
+    if mode == "responses":
+        return {"model": "m", "input": MESSAGES, "stream": True}
+    params: dict[str, Any] = {"model": "m", "messages": MESSAGES, "stream": True}
+    if mode == "tools":
+        params.update(tools=[TOOL], tool_choice=FORCED)
+    else:
+        params["response_format"] = {"type": "json_object"}
+    return params
+
+
+def helper(mode: str) -> dict[str, Any]:
+    """The arguments of the SDK's ``.stream()`` helper for ``mode``, parsing the answer."""
+    if mode == "responses":
+        return {"model": "m", "input": MESSAGES, "text_format": MeetingInfo}
+    params: dict[str, Any] = {"model": "m", "messages": MESSAGES}
+    if mode == "tools":
+        params.update(tools=[TOOL], tool_choice=FORCED)
+    elif mode == "json_schema":
+        params["response_format"] = MeetingInfo
+    else:
+        params["response_format"] = {"type": "json_object"}
+    return params
+
+
+def resource(client: Any, mode: str) -> Any:
+    return client.responses if mode == "responses" else client.chat.completions
+
+
+def floor_lines(lines: Any) -> int:
+    events = 0
+    for line in lines:
+        if line.startswith("data:") and line[5:].strip() != "[DONE]":
+            json.loads(line[5:])
+            events += 1
+    return events
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One column: how to run it sync and async (``None``: not applicable to the mode)."""
+
+    title: str
+    sync: Callable[[OpenAI, str], Any] | None
+    run_async: Callable[[AsyncOpenAI, str], Awaitable[Any]] | None
+
+
+def floor_sync(client: OpenAI, mode: str) -> int:
+    with resource(client, mode).with_streaming_response.create(**request(mode)) as response:
+        return floor_lines(response.iter_lines())
+
+
+async def floor_async(client: AsyncOpenAI, mode: str) -> int:
+    async with resource(client, mode).with_streaming_response.create(**request(mode)) as response:
+        events = 0
+        async for line in response.iter_lines():
+            if line.startswith("data:") and line[5:].strip() != "[DONE]":
+                json.loads(line[5:])
+                events += 1
+        return events
+
+
+def ours_sync(client: OpenAI, mode: str) -> MeetingInfo:
+    with stream_meeting_info(client, messages=MESSAGES, model="m", mode=mode) as stream:  # type: ignore[arg-type]
         for _ in stream:
             pass
         return stream.final
 
 
-async def ours_async(client: AsyncOpenAI) -> Any:
-    stream = await astream_meeting_info(client, messages=MESSAGES, model="m")
-    async with stream:
+async def ours_async(client: AsyncOpenAI, mode: str) -> MeetingInfo:
+    async with astream_meeting_info(client, messages=MESSAGES, model="m", mode=mode) as stream:  # type: ignore[arg-type]
         async for _ in stream:
             pass
         return await stream.get_final()
 
 
-def instructor_sync(client: Any) -> Any:
-    snapshots = client.chat.completions.create_partial(
-        model="m", messages=MESSAGES, response_model=MeetingInfo, max_retries=0, strict=False
-    )
-    return list(snapshots)[-1]
+def create_sync(client: OpenAI, mode: str) -> int:
+    events = 0
+    for _ in resource(client, mode).create(**request(mode)):
+        events += 1
+    return events
 
 
-async def instructor_async(client: Any) -> Any:
-    snapshots = client.chat.completions.create_partial(
-        model="m", messages=MESSAGES, response_model=MeetingInfo, max_retries=0, strict=False
-    )
-    return [snapshot async for snapshot in snapshots][-1]
+async def create_async(client: AsyncOpenAI, mode: str) -> int:
+    events = 0
+    async for _ in await resource(client, mode).create(**request(mode)):
+        events += 1
+    return events
 
 
-def openai_sync(client: OpenAI) -> Any:
-    with client.chat.completions.stream(
-        model="m", messages=MESSAGES, response_format=MeetingInfo
-    ) as stream:
+def helper_sync(client: OpenAI, mode: str) -> Any:
+    with resource(client, mode).stream(**helper(mode)) as stream:
         for _ in stream:
             pass
-        return stream.get_final_completion().choices[0].message.parsed
+        if mode == "responses":
+            return stream.get_final_response().output_parsed
+        return stream.get_final_completion().choices[0].message
 
 
-async def openai_async(client: AsyncOpenAI) -> Any:
-    async with client.chat.completions.stream(
-        model="m", messages=MESSAGES, response_format=MeetingInfo
-    ) as stream:
+async def helper_async(client: AsyncOpenAI, mode: str) -> Any:
+    async with resource(client, mode).stream(**helper(mode)) as stream:
         async for _ in stream:
             pass
-        return (await stream.get_final_completion()).choices[0].message.parsed
+        if mode == "responses":
+            return (await stream.get_final_response()).output_parsed
+        return (await stream.get_final_completion()).choices[0].message
+
+
+def instructor_contender() -> Contender:
+    import instructor
+
+    patched: dict[int, Any] = {}
+
+    def patch(client: Any) -> Any:
+        if id(client) not in patched:
+            patched[id(client)] = instructor.from_openai(client)
+        return patched[id(client)]
+
+    def sync(client: OpenAI, mode: str) -> Any:
+        snapshots = patch(client).chat.completions.create_partial(
+            model="m", messages=MESSAGES, response_model=MeetingInfo, max_retries=0, strict=False
+        )
+        return list(snapshots)[-1]
+
+    async def run_async(client: AsyncOpenAI, mode: str) -> Any:
+        snapshots = patch(client).chat.completions.create_partial(
+            model="m", messages=MESSAGES, response_model=MeetingInfo, max_retries=0, strict=False
+        )
+        return [snapshot async for snapshot in snapshots][-1]
+
+    return Contender("instructor `create_partial`", sync, run_async)
+
+
+CONTENDERS = [
+    Contender("raw floor (`iter_lines` + `json.loads`)", floor_sync, floor_async),
+    Contender("schemastream `stream_meeting_info`", ours_sync, ours_async),
+    Contender("openai `create(stream=True)` iterated", create_sync, create_async),
+    Contender("openai `.stream()` helper", helper_sync, helper_async),
+]
 
 
 def measure(run: Callable[[], Any], budget: float) -> float:
-    """CPU seconds per run: one warm-up, then runs until ``budget`` CPU seconds (3 at least)."""
-    run()
+    """CPU seconds per run: runs until ``budget`` CPU seconds (2 runs at least)."""
     gc.collect()
     runs, started = 0, time.process_time()
-    while runs < 3 or time.process_time() - started < budget:
+    while runs < 2 or time.process_time() - started < budget:
         run()
         runs += 1
     return (time.process_time() - started) / runs
@@ -162,13 +270,51 @@ def measure(run: Callable[[], Any], budget: float) -> float:
 
 async def measure_async(run: Callable[[], Awaitable[Any]], budget: float) -> float:
     """The async twin of ``measure``, on the running loop."""
-    await run()
     gc.collect()
     runs, started = 0, time.process_time()
-    while runs < 3 or time.process_time() - started < budget:
+    while runs < 2 or time.process_time() - started < budget:
         await run()
         runs += 1
     return (time.process_time() - started) / runs
+
+
+def row_sync(
+    base_url: str, mode: str, contenders: list[Contender], budget: float, rounds: int
+) -> list[float | None]:
+    best: list[float | None] = [None] * len(contenders)
+    with OpenAI(base_url=base_url, api_key="bench") as client:
+        runs = [
+            None if c.sync is None else (lambda run=c.sync: run(client, mode)) for c in contenders
+        ]
+        for run in runs:
+            if run is not None:
+                run()  # warm up: imports, first request, the pool's connection
+        for _ in range(rounds):
+            for i, run in enumerate(runs):
+                if run is not None:
+                    cpu = measure(run, budget / rounds)
+                    best[i] = cpu if best[i] is None else min(cpu, best[i])  # type: ignore[type-var]
+    return best
+
+
+async def row_async(
+    base_url: str, mode: str, contenders: list[Contender], budget: float, rounds: int
+) -> list[float | None]:
+    best: list[float | None] = [None] * len(contenders)
+    async with AsyncOpenAI(base_url=base_url, api_key="bench") as client:
+        runs = [
+            None if c.run_async is None else (lambda run=c.run_async: run(client, mode))
+            for c in contenders
+        ]
+        for run in runs:
+            if run is not None:
+                await run()
+        for _ in range(rounds):
+            for i, run in enumerate(runs):
+                if run is not None:
+                    cpu = await measure_async(run, budget / rounds)
+                    best[i] = cpu if best[i] is None else min(cpu, best[i])  # type: ignore[type-var]
+    return best
 
 
 def versions(
@@ -179,6 +325,7 @@ def versions(
         "jiter",
         "pydantic",
         "httpx2",
+        "httpx",
     ),
 ) -> str:
     found = []
@@ -191,43 +338,75 @@ def versions(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="CPU per chunk: schemastream vs the peers.")
-    parser.add_argument("--budget", type=float, default=2.0, help="CPU seconds per cell")
+    parser = argparse.ArgumentParser(description="CPU per delta: every mode against the floor.")
+    parser.add_argument("--budget", type=float, default=1.5, help="CPU seconds per cell")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds the budget is cut into")
+    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated modes")
+    parser.add_argument("--sizes", default=",".join(SIZES), help="comma-separated sizes")
+    parser.add_argument("--no-instructor", action="store_true", help="leave instructor out")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/")
     args = parser.parse_args()
+    contenders = list(CONTENDERS)
+    if not args.no_instructor:
+        contenders.append(instructor_contender())
     rows: list[str] = []
+    worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        for label, size in SIZES.items():
-            text = meeting(size)
-            chunks = -(-len(text) // DELTA)
+        for label in args.sizes.split(","):
+            text = meeting(SIZES[label])
+            deltas = -(-len(text) // DELTA)
             server = Server(text, Path(tmp))
             try:
-                for flavour in ("sync", "async"):
-                    cells = _row(server.base_url, flavour, args.budget)
-                    ours, peers = cells[0], cells[1:]
-                    shown = [f"{1e6 * cpu / chunks:.1f}" for cpu in cells]
-                    ratio = min(peers) / ours
-                    rows.append(
-                        f"| {label} ({len(text)} B, {chunks} chunks) | {flavour} | "
-                        + " | ".join(shown)
-                        + f" | {ratio:.1f}x |"
-                    )
-                    print(rows[-1], flush=True)
+                for mode in args.modes.split(","):
+                    for flavour in ("sync", "async"):
+                        column = [
+                            c if mode == "tools" or "instructor" not in c.title else None
+                            for c in contenders
+                        ]
+                        present = [c for c in column if c is not None]
+                        if flavour == "sync":
+                            cells = row_sync(
+                                server.base_url, mode, present, args.budget, args.rounds
+                            )
+                        else:
+                            cells = asyncio.run(
+                                row_async(server.base_url, mode, present, args.budget, args.rounds)
+                            )
+                        found = iter(cells)
+                        values = [None if c is None else next(found) for c in column]
+                        floor, ours = values[0], values[1]
+                        assert floor is not None and ours is not None
+                        ratio = ours / floor
+                        worst = max(worst, ratio)
+                        shown = [
+                            "—" if cpu is None else f"{1e6 * cpu / deltas:.1f}" for cpu in values
+                        ]
+                        shown.insert(2, f"{ratio:.2f}x")
+                        rows.append(
+                            f"| {label} ({len(text)} B, {deltas} deltas) | `{mode}` | {flavour} | "
+                            + " | ".join(shown)
+                            + " |"
+                        )
+                        print(rows[-1], flush=True)
             finally:
                 server.close()
+    titles = [c.title for c in contenders]
+    titles.insert(2, "schemastream / floor")
     table = "\n".join(
         [
-            "| answer | client | schemastream `stream_meeting_info` | instructor `create_partial`"
-            " | openai `chat.completions.stream` | less CPU than the best peer |",
-            "|---|---|---:|---:|---:|---:|",
+            "| answer | mode | client | " + " | ".join(titles) + " |",
+            "|---|---|---|" + "---:|" * len(titles),
             *rows,
         ]
     )
     report = (
-        f"{versions()}\n\nClient CPU µs per chunk ({DELTA}-character deltas, one SSE event "
-        "each), end to end: request, SSE bytes over loopback, one snapshot per chunk, the "
-        "validated model; the replay server runs in another process and is not counted. "
-        "The request's fixed cost weighs more on the 1 KB answer.\n\n" + table + "\n"
+        f"{versions()}\n\nClient CPU µs per delta ({DELTA}-character deltas, one SSE event "
+        "each), end to end: the request, SSE bytes over loopback, and for schemastream one "
+        "snapshot per changed delta and the validated model; the replay server runs in "
+        "another process and is not counted. The raw floor reads the same SSE lines and "
+        "`json.loads` each event, nothing more. Each cell is the least of "
+        f"{args.rounds} rounds taken in turn. The request's fixed cost weighs more on the "
+        f"1 KB answer. Worst schemastream / floor ratio: {worst:.2f}x.\n\n" + table + "\n"
     )
     print()
     print(report)
@@ -238,36 +417,6 @@ def main() -> int:
             encoding="utf-8",
         )
     return 0
-
-
-def _row(base_url: str, flavour: str, budget: float) -> list[float]:
-    if flavour == "sync":
-        with (
-            OpenAI(base_url=base_url, api_key="bench") as plain,
-            OpenAI(base_url=base_url, api_key="bench") as raw,
-        ):
-            patched = instructor.from_openai(raw)
-            return [
-                measure(lambda: ours_sync(plain), budget),
-                measure(lambda: instructor_sync(patched), budget),
-                measure(lambda: openai_sync(plain), budget),
-            ]
-
-    return asyncio.run(_async_row(base_url, budget))
-
-
-async def _async_row(base_url: str, budget: float) -> list[float]:
-    async with AsyncOpenAI(base_url=base_url, api_key="bench") as plain:
-        raw = AsyncOpenAI(base_url=base_url, api_key="bench")
-        patched = instructor.from_openai(raw)
-        try:
-            return [
-                await measure_async(lambda: ours_async(plain), budget),
-                await measure_async(lambda: instructor_async(patched), budget),
-                await measure_async(lambda: openai_async(plain), budget),
-            ]
-        finally:
-            await raw.close()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
                           [--ref-root DIR] [--check]
     schemastream generate myapp.models:MeetingInfo[,Other...] --output DIR [--check]
     schemastream generate [--check]          # the targets in [tool.schemastream]
-    schemastream serve --replay FILE [--host H] [--port P] [--pace SECONDS]
+    schemastream serve --replay FILE [--host H] [--port P] [--pace SECONDS] [--flavour F]
 
 Exit status: 0 success (or fresh under --check), 1 stale files under --check,
 2 bad input or usage (one message on stderr, no traceback).
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 EXIT_OK, EXIT_STALE, EXIT_ERROR = 0, 1, 2
+# schemastream.testing.FLAVOURS, spelt out: the replay server loads only when served.
+SERVE_FLAVOURS = ("openai", "vllm", "ollama", "llamacpp", "litellm")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
         default=0.02,
         metavar="SECONDS",
         help="delay between chunks (default: 0.02)",
+    )
+    serve.add_argument(
+        "--flavour",
+        choices=SERVE_FLAVOURS,
+        default="openai",
+        help="whose chat completion streams to imitate (default: openai)",
     )
     return parser
 
@@ -208,4 +216,6 @@ def _one_line(text: str) -> str:
 def _serve(args: argparse.Namespace) -> int:
     from .testing import serve_command  # the test server loads only when asked
 
-    return serve_command(replay=args.replay, host=args.host, port=args.port, pace=args.pace)
+    return serve_command(
+        replay=args.replay, host=args.host, port=args.port, pace=args.pace, flavour=args.flavour
+    )

@@ -17,7 +17,7 @@ from . import dmcg
 from .classes_import import ClassesInput
 from .classes_package import read_classes
 from .errors import GeneratorError, located
-from .fmt import format_source
+from .fmt import format_package
 from .graph import ModelSpec, PackageSpec, StreamTarget
 from .jsonschema import InputType
 from .loader import load_document
@@ -77,8 +77,7 @@ def build(source: Path | ClassesInput, options: GenerateOptions = GenerateOption
     ``source`` is a schema file, or the user's pydantic classes (``module:Name``).
     """
     raw = render_package(source, options)
-    files = {name: format_source(text, name=name) for name, text in raw.files.items()}
-    return dataclasses.replace(raw, files=files)
+    return dataclasses.replace(raw, files=format_package(raw.files))
 
 
 def render_package(

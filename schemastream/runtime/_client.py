@@ -135,6 +135,7 @@ class _BodySource:
     def __init__(self, body: Body) -> None:
         self._body = body
         self.usage: CompletionUsage | ResponseUsage | None = body.usage
+        self.reasoning = body.reasoning
 
     def __iter__(self) -> Iterator[str]:
         if self._body.text:
@@ -312,6 +313,10 @@ class _Deferred:
     @property
     def usage(self) -> CompletionUsage | ResponseUsage | None:
         return None if self._source is None else self._source.usage
+
+    @property
+    def reasoning(self) -> str:
+        return "" if self._source is None else self._source.reasoning
 
 
 def stream_structured(

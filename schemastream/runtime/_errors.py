@@ -1,7 +1,8 @@
 """Every error the schemastream runtime raises, in one hierarchy.
 
     SchemaStreamError
-    └── StreamError                 .text (raw JSON received), .snapshot (last snapshot or None)
+    └── StreamError                 .text (raw JSON received), .snapshot (last snapshot or None),
+        │                           .reasoning (reasoning text received beside the JSON)
         ├── JSONParseError          malformed JSON: .offset, .line, .column, .excerpt
         │   └── LimitExceededError  depth or document size past a configured limit: .limit
         ├── IncompleteJSONError     the text ended before the JSON value was complete
@@ -11,12 +12,13 @@
         ├── RefusalError            the model refused: .refusal
         ├── MalformedChunkError     a server answer that is not what the protocol says: .chunk
         ├── UnexpectedToolCallError the model called another tool, or the forced one twice: .tool
+        ├── MissingToolCallError    tools mode: the model answered in content, calling no tool
         ├── StreamLimitError        past a limit of the client loop (total_timeout...): .limit
         └── FinalValidationError    the complete JSON failed the full model: .errors
 
 Errors from the openai SDK itself (HTTP status, timeouts, auth) are not wrapped: they
 propagate as the SDK raised them. Every StreamError carries what was received, so a
-failure never loses data: ``err.text`` and ``err.snapshot``.
+failure never loses data: ``err.text``, ``err.snapshot`` and ``err.reasoning``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ __all__ = [
     "LengthLimitError",
     "LimitExceededError",
     "MalformedChunkError",
+    "MissingToolCallError",
     "RefusalError",
     "SchemaStreamError",
     "Snapshot",
@@ -62,18 +65,34 @@ class StreamError(SchemaStreamError):
     """A stream that did not end in a complete, valid value.
 
     ``text`` is the raw JSON text received so far and ``snapshot`` the last snapshot
-    yielded (``None`` when there was none), so nothing received is lost.
+    yielded (``None`` when there was none); ``reasoning`` is the reasoning text the model
+    sent beside or before the JSON (``""`` when none), so nothing received is lost.
     """
+
+    # Whether this ending, come before any JSON but after reasoning, is worth saying so.
+    _ends_reasoning = False
 
     def __init__(self, message: str, *, text: str = "", snapshot: Snapshot = None) -> None:
         super().__init__(message)
         self.message = message
         self.text = text
         self.snapshot = snapshot
+        self.reasoning = ""
         self.attempts = 1
 
     def __str__(self) -> str:
         return self.message
+
+    def add_reasoning(self, reasoning: str) -> None:
+        """Keep the reasoning received; a length limit, refusal or filter that came while
+        the model was still reasoning (no JSON yet) says so in its message."""
+        self.reasoning = reasoning
+        if reasoning and self._ends_reasoning and not self.text.strip():
+            self.message += (
+                f" (while the model was still reasoning: {len(reasoning):,} characters of "
+                "reasoning, in .reasoning, and no JSON yet)"
+            )
+            self.args = (self.message,)
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -138,13 +157,19 @@ class StreamInterruptedError(StreamError):
 class LengthLimitError(StreamError):
     """The model stopped at its token limit (finish_reason "length", Responses "incomplete")."""
 
+    _ends_reasoning = True
+
 
 class ContentFilterError(StreamError):
     """The provider's content filter stopped the answer."""
 
+    _ends_reasoning = True
+
 
 class RefusalError(StreamError):
     """The model refused to answer; ``refusal`` is its message."""
+
+    _ends_reasoning = True
 
     def __init__(self, refusal: str, *, text: str = "", snapshot: Snapshot = None) -> None:
         self.refusal = refusal
@@ -196,6 +221,15 @@ class UnexpectedToolCallError(StreamError):
         self.tool = tool
         self.index = index
         super().__init__(message)
+
+
+class MissingToolCallError(StreamError):
+    """In ``tools`` mode, the model answered in ``content`` and called no tool.
+
+    Some servers do not enforce ``tool_choice`` (Ollama ignores it), so a model may write
+    its answer as text instead of calling the forced function. ``text`` holds that content;
+    ``json_schema`` mode asks such servers for the schema in a way they enforce.
+    """
 
 
 class StreamLimitError(StreamError):

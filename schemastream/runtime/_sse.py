@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from openai.types import CompletionUsage
     from openai.types.responses import ResponseUsage
 
+    from ._text import TextBuffer
+
 __all__ = [
     "DEFAULT_MAX_EVENT_SIZE",
     "DEFAULT_MAX_IDLE_EVENTS",
@@ -39,12 +41,13 @@ ServerEvent = tuple[str | None, bytes]
 """One dispatched event: its ``event:`` name (``None`` when absent or empty) and its data."""
 
 DEFAULT_MAX_IDLE_EVENTS = 100_000
-"""Events and other lines in a row without answer text before a stream counts as stalled."""
+"""Events and other lines in a row without answer text or reasoning: then a stream stalled."""
 
 DEFAULT_MAX_EVENT_SIZE = DEFAULT_MAX_SIZE + (64 << 10)
 """Bytes one event (or line) may hold: no more text than a whole document, plus its wrapping."""
 
 _BOM = b"\xef\xbb\xbf"
+_CR, _LF = 13, 10  # as ints, ``in`` looks for a byte with memchr
 
 
 class SSEDecoder:
@@ -53,10 +56,15 @@ class SSEDecoder:
     Lines end in LF, CRLF or CR; ``data`` lines of one event are joined with LF; comments,
     ``id`` and ``retry`` are ignored; one leading byte order mark is skipped. An event
     still open when the body ends is dropped, as the spec says, so a connection cut
-    mid-line never yields half an event. Work is linear in the bytes fed, however the
-    lines are cut, and an unfinished line or event past ``max_event_size`` bytes raises
-    ``StreamLimitError``. ``skipped`` counts the lines of the last ``feed`` that carried
-    no data (comments, keep-alive blank lines, other fields).
+    mid-line never yields half an event. One field beyond the spec: ``error: <value>``,
+    which llama.cpp's server sent instead of ``data:`` for errors until September 2025,
+    is read as an ``error`` event with that data rather than dropped. Work is linear in
+    the bytes fed, however the lines are cut, and an unfinished line or event past
+    ``max_event_size`` bytes raises ``StreamLimitError``. ``skipped`` counts the lines
+    of the last ``feed`` that carried no data (comments, keep-alive blank lines, other
+    fields). ``tidy`` says nothing is held (no line, event, CR or BOM check pending), and
+    ``head``, ``named`` and ``head_lines`` how the last read of one whole event opened, up
+    to its data: its bytes, its event name, the lines before the data line.
 
     >>> decoder = SSEDecoder()
     >>> decoder.feed(b'data: {"a": 1}\n\nevent: done\nda')
@@ -74,7 +82,11 @@ class SSEDecoder:
         "_line",
         "_open",
         "_skip_lf",
+        "head",
+        "head_lines",
+        "named",
         "skipped",
+        "tidy",
     )
 
     def __init__(self, max_event_size: int = DEFAULT_MAX_EVENT_SIZE) -> None:
@@ -88,10 +100,42 @@ class SSEDecoder:
         self._skip_lf = False
         self._event: str | None = None
         self._data: list[bytes] = []
+        self.tidy = False
+        self.head = b"data: "
+        self.named: str | None = None
+        self.head_lines = 0
         self.skipped = 0
 
     def feed(self, chunk: bytes) -> list[ServerEvent]:
         """Add bytes; return the events they completed (often none, sometimes several)."""
+        if self.tidy and chunk.endswith(b"\n\n") and _CR not in chunk:
+            # The usual read: one whole event of one data line, as servers write them,
+            # maybe named by an event line (the Responses API), often as the last one was.
+            head = self.head
+            if not chunk.startswith(head):
+                head = self._quick_head(chunk)
+            if head:
+                data = chunk[len(head) : -2]
+                if _LF not in data:
+                    self.skipped = self.head_lines
+                    return [(self.named, data)]
+        return self._lines(chunk)
+
+    def _quick_head(self, chunk: bytes) -> bytes:
+        """What opens a one-event read up to its data (``b""`` if not one of those forms)."""
+        if chunk.startswith(b"data: "):
+            self.head, self.named, self.head_lines = b"data: ", None, 0
+        elif chunk.startswith(b"event: "):
+            end = chunk.find(b"\n")
+            if not chunk.startswith(b"data: ", end + 1):
+                return b""
+            name = chunk[7:end].decode("utf-8", "replace") or None
+            self.head, self.named, self.head_lines = chunk[: end + 7], name, 1
+        else:
+            return b""
+        return self.head
+
+    def _lines(self, chunk: bytes) -> list[ServerEvent]:
         if self._skip_lf and chunk:
             # The last chunk ended in CR, already taken as a line end: drop the LF of a CRLF.
             self._skip_lf = False
@@ -132,6 +176,9 @@ class SSEDecoder:
                 self._event = None
             elif line.startswith(b"data:"):
                 data.append(line[6:] if line.startswith(b"data: ") else line[5:])
+            elif line.startswith(b"error:"):
+                data.append(line[7:] if line.startswith(b"error: ") else line[6:])
+                self._event = "error"
             else:
                 skipped += 1
                 if line.startswith(b"event:"):
@@ -141,11 +188,16 @@ class SSEDecoder:
                     data.append(b"")
                 elif line == b"event":
                     self._event = None
+                elif line == b"error":
+                    skipped -= 1
+                    data.append(b"")
+                    self._event = "error"
         self.skipped = skipped
         if rest or data:
             self._hold(rest, len(buffer) if data else 0)
         else:
             self._open = 0
+        self.tidy = not (self._line or data or self._skip_lf) and self._event is None
         return events
 
     def _hold(self, rest: bytes, opened: int) -> None:
@@ -228,7 +280,7 @@ class Limits:
             "max_idle_events",
             self.max_idle_events,
             f"the server sent more than {self.max_idle_events:,} events and lines in a row "
-            "without answer text (max_idle_events)",
+            "without answer text or reasoning (max_idle_events)",
         )
 
 
@@ -256,8 +308,17 @@ class DeltaReader(Protocol):
     @property
     def usage(self) -> CompletionUsage | ResponseUsage | None: ...
 
+    @property
+    def reasoning(self) -> TextBuffer: ...
+
     def read(self, event: str | None, data: bytes) -> str | None:
-        """Return the text delta the event carries, or raise a ``StreamError``."""
+        """Return the text delta the event carries, ``""`` for progress without text
+        (reasoning), ``None`` for neither; or raise a ``StreamError``."""
+        ...
+
+    def quick(self, read: bytes, head: bytes, event: str | None) -> str | None:
+        """``read``'s result for a whole read of one event (``head``, the event's data, a
+        blank line) the reader can take without decoding it; else ``None``."""
         ...
 
     def finish(self) -> None:
@@ -366,6 +427,11 @@ class SSETextSource:
         """Token usage the server reported (``None`` when it sent none)."""
         return self._reader.usage
 
+    @property
+    def reasoning(self) -> str:
+        """The reasoning text received so far."""
+        return self._reader.reasoning.text
+
     def __iter__(self) -> Iterator[str]:
         reader = self._reader
         limits = self._limits
@@ -374,6 +440,7 @@ class SSETextSource:
         headers = response.headers
         chunks = response.iter_bytes() if _encoded(headers) else response.iter_raw()
         read = self._reader.read
+        quick = self._reader.quick
         feed = decoder.feed
         deadline = limits.deadline
         max_idle = limits.max_idle_events
@@ -388,14 +455,22 @@ class SSETextSource:
                     head = None
                     if _not_an_event_stream(chunk, headers):
                         raise _document(_rest(chunk, chunks), headers)
-                for event, data in feed(chunk):
-                    text = read(event, data)
+                text = quick(chunk, decoder.head, decoder.named) if decoder.tidy else None
+                if text is not None:  # one plain event: no decoding, no parsing in full
+                    idle = decoder.head_lines
                     if text:
-                        idle = 0
                         yield text
-                    else:
-                        idle += 1
-                idle += decoder.skipped
+                else:
+                    for event, data in feed(chunk):
+                        text = read(event, data)
+                        if text:
+                            idle = 0
+                            yield text
+                        elif text is None:
+                            idle += 1
+                        else:
+                            idle = 0  # reasoning: progress, though no text
+                    idle += decoder.skipped
                 if idle > max_idle:
                     raise limits.stalled()
                 if deadline is not None and time.monotonic() > deadline:
@@ -446,6 +521,11 @@ class AsyncSSETextSource:
         """Token usage the server reported (``None`` when it sent none)."""
         return self._reader.usage
 
+    @property
+    def reasoning(self) -> str:
+        """The reasoning text received so far."""
+        return self._reader.reasoning.text
+
     def __aiter__(self) -> AsyncIterator[str]:
         return self._deltas()
 
@@ -457,6 +537,7 @@ class AsyncSSETextSource:
         headers = response.headers
         chunks = response.aiter_bytes() if _encoded(headers) else response.aiter_raw()
         read = self._reader.read
+        quick = self._reader.quick
         feed = decoder.feed
         deadline = limits.deadline
         max_idle = limits.max_idle_events
@@ -471,14 +552,22 @@ class AsyncSSETextSource:
                     head = None
                     if _not_an_event_stream(chunk, headers):
                         raise _document(await _arest(chunk, chunks), headers)
-                for event, data in feed(chunk):
-                    text = read(event, data)
+                text = quick(chunk, decoder.head, decoder.named) if decoder.tidy else None
+                if text is not None:  # one plain event: no decoding, no parsing in full
+                    idle = decoder.head_lines
                     if text:
-                        idle = 0
                         yield text
-                    else:
-                        idle += 1
-                idle += decoder.skipped
+                else:
+                    for event, data in feed(chunk):
+                        text = read(event, data)
+                        if text:
+                            idle = 0
+                            yield text
+                        elif text is None:
+                            idle += 1
+                        else:
+                            idle = 0  # reasoning: progress, though no text
+                    idle += decoder.skipped
                 if idle > max_idle:
                     raise limits.stalled()
                 if deadline is not None and time.monotonic() > deadline:

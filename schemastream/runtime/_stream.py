@@ -141,7 +141,8 @@ class TextSource(Protocol):
     """A source of JSON text deltas with an end it can vouch for.
 
     Iterating yields text deltas; a bad ending (length, refusal, cut connection...)
-    raises a ``StreamError`` whose ``text``/``snapshot`` the stream fills in.
+    raises a ``StreamError`` whose ``text``/``snapshot`` the stream fills in. A source
+    may also have a ``reasoning`` string: the model's reasoning so far, never parsed.
     """
 
     def __iter__(self) -> Iterator[str]: ...
@@ -248,11 +249,23 @@ class _StreamCore(Generic[P, F]):
         """Whether the whole JSON value has been received."""
         return self._parser.complete
 
+    @property
+    def reasoning(self) -> str:
+        """The reasoning text the model sent beside or before the JSON in the current
+        attempt (``""`` when none): ``reasoning``/``reasoning_content`` deltas, Responses
+        reasoning events, a leading ``<think>`` block. It never reaches the parser."""
+        reasoning = getattr(self._current_source(), "reasoning", "")
+        return reasoning if isinstance(reasoning, str) else ""
+
+    def _current_source(self) -> object:
+        raise NotImplementedError
+
     def _fill(self, exc: StreamError) -> StreamError:
         if not exc.text:
             exc.text = self._parser.text
         if exc.snapshot is None:
             exc.snapshot = self._parser.value
+        exc.add_reasoning(self.reasoning)
         exc.attempts = self.attempts
         self._error = exc
         self._finished = True
@@ -386,10 +399,17 @@ class PartialStream(_StreamCore[P, F]):
         self._snapshots: Iterator[P] | None = None
         self._steps: Iterator[P] | None = None
 
+    def _current_source(self) -> object:
+        return self._source
+
     def __iter__(self) -> Iterator[P]:
         # One iterator per stream: a loop left early can be resumed, e.g. by ``final``.
         if self._snapshots is None:
-            self._snapshots = (s for s in self._shared_run() if self._parser.changes.changed)
+            steps = self._shared_run()
+            # Without element streams the run yields changed snapshots only: no filter.
+            self._snapshots = (
+                (s for s in steps if self._parser.changes.changed) if self._readers else steps
+            )
         return self._snapshots
 
     def elements(self, select: Callable[[F], Sequence[T]]) -> Iterator[T]:
@@ -520,9 +540,13 @@ class AsyncPartialStream(_StreamCore[P, F]):
         self._snapshots: AsyncIterator[P] | None = None
         self._steps: AsyncIterator[P] | None = None
 
+    def _current_source(self) -> object:
+        return self._source
+
     def __aiter__(self) -> AsyncIterator[P]:
         if self._snapshots is None:
-            self._snapshots = self._changed_snapshots()
+            # Without element streams the run yields changed snapshots only: no filter.
+            self._snapshots = self._changed_snapshots() if self._readers else self._shared_run()
         return self._snapshots
 
     async def _changed_snapshots(self) -> AsyncIterator[P]:

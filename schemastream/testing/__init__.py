@@ -11,11 +11,13 @@ A test serves a scripted answer to the real openai client:
 """
 
 from ._record import record
-from ._reply import Recording, Reply, split_text
+from ._reply import FLAVOURS, Flavour, Recording, Reply, split_text
 from ._serve import serve_command
 from ._server import ReceivedRequest, ReplayServer
 
 __all__ = [
+    "FLAVOURS",
+    "Flavour",
     "ReceivedRequest",
     "Recording",
     "ReplayServer",

@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["Finish", "Recording", "Reply", "split_text"]
+__all__ = ["FLAVOURS", "Finish", "Flavour", "Recording", "Reply", "split_text"]
 
 Finish = Literal["stop", "length", "content_filter"]
+
+Flavour = Literal["openai", "vllm", "ollama", "llamacpp", "litellm"]
+"""Whose chat completion stream the replay server imitates (see docs/client.md)."""
+
+FLAVOURS: tuple[Flavour, ...] = ("openai", "vllm", "ollama", "llamacpp", "litellm")
 
 
 _FORMAT = "schemastream-recording"
@@ -32,10 +37,11 @@ class Reply:
     """One scripted answer.
 
     ``deltas`` arrive one event each, ``delay`` seconds apart (``None``: the server's pace),
-    after ``first_delay`` seconds without a response at all.
+    after ``first_delay`` seconds without a response at all; ``reasoning`` deltas come
+    first, where the server's flavour puts reasoning.
     ``finish`` is how the model stopped; ``refusal`` replaces the answer with a refusal.
     ``usage`` is reported when the request asks for it (``"auto"``: counted from the deltas).
-    ``cut_after`` cuts the connection after that many deltas: ``"abrupt"`` mid-body (a
+    ``cut_after`` cuts the connection after that many streamed events: ``"abrupt"`` mid-body (a
     transport error for the client) or ``"clean"`` (a well-formed end of body without the
     protocol's finish, which the SDK alone takes for a normal end). ``status`` other than
     200 answers with an OpenAI-style JSON error instead. ``raw`` is sent verbatim as the SSE
@@ -54,9 +60,12 @@ class Reply:
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
     raw: bytes | None = None
+    reasoning: Sequence[str] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "deltas", tuple(self.deltas))  # any sequence, compared as one
+        # Any sequences, compared as tuples.
+        object.__setattr__(self, "deltas", tuple(self.deltas))
+        object.__setattr__(self, "reasoning", tuple(self.reasoning))
 
     @classmethod
     def of(cls, text: str, size: int = 4, **options: Any) -> Reply:
@@ -84,6 +93,8 @@ class Reply:
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"deltas": list(self.deltas), "finish": self.finish}
+        if self.reasoning:
+            data["reasoning"] = list(self.reasoning)
         if self.refusal is not None:
             data["refusal"] = self.refusal
         if self.usage != "auto":
@@ -92,7 +103,7 @@ class Reply:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Reply:
-        unknown = set(data) - {"deltas", "text", "finish", "refusal", "usage", "note"}
+        unknown = set(data) - {"deltas", "text", "finish", "refusal", "usage", "note", "reasoning"}
         if unknown:
             raise ValueError(f"unknown keys in a recorded reply: {sorted(unknown)}")
         if "text" in data:
@@ -103,7 +114,14 @@ class Reply:
         if finish not in ("stop", "length", "content_filter"):
             raise ValueError(f"finish must be stop, length or content_filter, not {finish!r}")
         usage: Any = data.get("usage", "auto")
-        return cls(deltas=deltas, finish=finish, refusal=data.get("refusal"), usage=usage)
+        reasoning = [str(d) for d in data.get("reasoning", ())]
+        return cls(
+            deltas=deltas,
+            finish=finish,
+            refusal=data.get("refusal"),
+            usage=usage,
+            reasoning=reasoning,
+        )
 
 
 @dataclass(frozen=True)

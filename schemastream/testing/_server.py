@@ -21,7 +21,7 @@ from typing import Any
 
 from ._pool import ConnectionPool
 from ._render import render_body, render_stream
-from ._reply import Recording, Reply
+from ._reply import FLAVOURS, Flavour, Recording, Reply
 
 __all__ = ["ReceivedRequest", "ReplayServer"]
 
@@ -139,7 +139,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if not body.get("stream"):
             payload = (
-                reply.raw if reply.raw is not None else render_body(reply, body, endpoint, serial)
+                reply.raw
+                if reply.raw is not None
+                else render_body(reply, body, endpoint, serial, replay.flavour)
             )
             if reply.cut_after is not None:
                 self._send_cut(payload, reply.cut_after)
@@ -187,7 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(reply.raw)
             self.wfile.write(b"0\r\n\r\n")
             return
-        rendering = render_stream(reply, body, endpoint, serial)
+        rendering = render_stream(reply, body, endpoint, serial, self.replay.flavour)
         delay = self.replay.pace if reply.delay is None else reply.delay
         self._chunk(b"".join(rendering.head))
         for index, event in enumerate(rendering.deltas):
@@ -223,9 +225,11 @@ class ReplayServer:
 
     Each request takes the next queued ``Reply``; when the queue is empty, the next reply
     of the recording (cycling), else ``default``, else an HTTP 500. ``pace`` is the delay
-    in seconds between deltas for replies that set none. At most ``workers`` requests are
-    answered at once (the others wait their turn); an idle keep-alive connection holds no
-    thread, and is closed after ``idle_timeout`` seconds.
+    in seconds between deltas for replies that set none. ``flavour`` says whose chat
+    completion stream to imitate: ``"openai"``, ``"vllm"``, ``"ollama"`` or ``"llamacpp"``
+    (where reasoning goes, how a tool call streams, how the stream ends). At most
+    ``workers`` requests are answered at once (the others wait their turn); an idle
+    keep-alive connection holds no thread, and is closed after ``idle_timeout`` seconds.
     """
 
     def __init__(
@@ -238,13 +242,17 @@ class ReplayServer:
         default: Reply | None = None,
         workers: int = 32,
         idle_timeout: float = 30.0,
+        flavour: Flavour = "openai",
     ) -> None:
+        if flavour not in FLAVOURS:
+            raise ValueError(f"unknown flavour {flavour!r}; use one of {', '.join(FLAVOURS)}")
         if isinstance(recording, (str, Path)):
             recording = Recording.load(recording)
         elif recording is not None and not isinstance(recording, Recording):
             recording = Recording(tuple(recording))
         self.recording: Recording | None = recording
         self.pace = pace
+        self.flavour: Flavour = flavour
         self.default = default
         self.requests: list[ReceivedRequest] = []
         self.disconnects = 0

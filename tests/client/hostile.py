@@ -176,3 +176,21 @@ def _read_request(connection: socket.socket) -> Request:
 def trickled(data: bytes, pause: float) -> list[Piece]:
     """``data`` one byte at a time, ``pause`` seconds apart."""
     return [piece for i in range(len(data)) for piece in (data[i : i + 1], pause)]
+
+
+class MemoryResponse:
+    """An HTTP response's surface as the SSE source reads it, its body reads in memory:
+    for decoding-level tests that need no socket."""
+
+    def __init__(self, reads: list[bytes]) -> None:
+        self.headers = {"content-type": "text/event-stream"}
+        self._reads = reads
+
+    def iter_raw(self) -> Iterator[bytes]:
+        yield from self._reads
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        yield from self._reads
+
+    def close(self) -> None:
+        pass

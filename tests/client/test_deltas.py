@@ -52,7 +52,7 @@ def test_tool_call_id_is_kept_and_a_second_call_is_an_error_after_the_first_text
         choice({"tool_calls": [second, {"index": 0, "function": {"arguments": '{"a": 1}'}}]}),
     ]
     texts = [reader.read(None, json.dumps(delta).encode()) for delta in deltas]
-    assert texts == ["", '{"a": 1}']  # call 0's text, though listed after call 1
+    assert texts == [None, '{"a": 1}']  # call 0's text, though listed after call 1
     assert reader.tool_call_id == "call_1"
     with pytest.raises(UnexpectedToolCallError, match="second time") as caught:
         reader.finish()

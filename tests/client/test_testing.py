@@ -109,13 +109,7 @@ def free_port() -> int:
 def test_schemastream_serve_replays_until_interrupted(tmp_path: Path) -> None:
     path = Recording((Reply.of(TEAM_JSON),)).save(tmp_path / "r.json")
     port = free_port()
-    command = ["serve", "--replay", str(path), "--port", str(port), "--pace", "0"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "schemastream", *command],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    process = serve("--replay", str(path), "--port", str(port), "--pace", "0")
     try:
         assert process.stdout is not None
         banner = process.stdout.readline().decode()
@@ -230,8 +224,17 @@ def test_many_streams_at_once_take_turns_within_the_bound() -> None:
 
 
 def serve(*arguments: str) -> subprocess.Popen[bytes]:
+    """``schemastream serve`` in a child that Ctrl-C stops, even where the tests ignore SIGINT."""
     command = [sys.executable, "-m", "schemastream", "serve", *arguments]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # A job started in the background inherits SIGINT ignored, and Python then installs
+        # no KeyboardInterrupt handler: give the child the default back.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.default_int_handler),
+    )
 
 
 def test_serve_on_port_0_shows_the_bound_port(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Lunch
 def check_usage(client: OpenAI) -> None:
     with stream_meeting_info(client, messages=MESSAGES, model="m") as stream:
         assert_type(stream.usage, CompletionUsage | ResponseUsage | None)
+        assert_type(stream.reasoning, str)
 
 
 def check_sdk_arguments(client: OpenAI) -> None:
@@ -89,6 +90,7 @@ def check_errors(error: StreamError) -> None:
     assert_type(error.text, str)
     assert_type(error.snapshot, Snapshot)
     assert_type(error.attempts, int)
+    assert_type(error.reasoning, str)
     error.snapshot.users  # type: ignore[union-attr]  # noqa: B018
     if isinstance(error.snapshot, PartialMeetingInfo):
         assert_type(error.snapshot.users, Sequence[PartialUser] | None)
@@ -114,6 +116,7 @@ async def check_async_forms(client: AsyncOpenAI, chunks: AsyncIterator[str]) -> 
     awaited = await astream_meeting_info(client, messages=MESSAGES, model="m", max_retries=1)
     assert_type(awaited, AsyncPartialStream[PartialMeetingInfo, MeetingInfo])
     assert_type(awaited.usage, CompletionUsage | ResponseUsage | None)
+    assert_type(awaited.reasoning, str)
     async with aparse_meeting_info(chunks) as parsed:
         async for snap in parsed:
             assert_type(snap, PartialMeetingInfo)
