@@ -73,9 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument(
         "--input-type",
-        choices=("auto", "jsonschema", "openapi"),
         default="auto",
-        help="kind of INPUT (default: detected)",
+        metavar="TYPE",
+        help="kind of INPUT: jsonschema or openapi (default: auto, detected)",
     )
     generate.add_argument(
         "--stream-model",
@@ -158,10 +158,10 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def _plans(args: argparse.Namespace) -> list[WritePlan]:
     """Build every target, print its warnings, and plan its writes; nothing is written yet."""
-    from .generator import GenerateOptions, GeneratorError, build
+    from .generator import GenerateOptions, GeneratorError
     from .generator.classes_import import ClassesInput, input_source
     from .generator.config import find_pyproject, load_targets
-    from .generator.writer import plan_writes
+    from .generator.pipeline import plan_package
 
     jobs: list[tuple[Path | ClassesInput, Path, GenerateOptions]]
     if args.input is not None:
@@ -181,11 +181,11 @@ def _plans(args: argparse.Namespace) -> list[WritePlan]:
         if pyproject is None:
             raise GeneratorError("no INPUT given and no pyproject.toml found here or above")
         jobs = [(t.input, t.output, t.options) for t in load_targets(pyproject)]
-    results = [(build(schema, options), output) for schema, output, options in jobs]
-    for result, _ in results:
+    planned = [plan_package(*job, check=args.check) for job in jobs]
+    for result, _ in planned:
         for warning in result.warnings:
             print(f"schemastream: warning: {_one_line(warning)}", file=sys.stderr)
-    return [plan_writes(result.files, output, check=args.check) for result, output in results]
+    return [plan for _, plan in planned]
 
 
 def _report(plans: list[WritePlan], *, check: bool) -> int:

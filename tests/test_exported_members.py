@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +48,19 @@ def test_every_error_is_a_schemastream_error() -> None:
         value = getattr(runtime, member)
         if isinstance(value, type) and issubclass(value, Exception):
             assert issubclass(value, runtime.SchemaStreamError)
+
+
+def test_testing_uses_only_the_runtimes_public_surface() -> None:
+    # The replay server and recorder are the runtime's first users: what they need is public.
+    package = Path(importlib.import_module("schemastream.testing").__file__ or "").parent
+    private = []
+    for path in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                if "runtime" in parts and parts[-1].startswith("_"):
+                    private.append(f"{path.name}: from {'.' * node.level}{node.module}")
+    assert private == []
 
 
 def test_web_exports_every_public_name_of_its_private_modules() -> None:

@@ -9,36 +9,35 @@ refused: a bundled schema is sent to the model provider.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import unquote
 
 from .errors import GeneratorError
+from .jsonschema import (
+    DATA_KEYWORDS,
+    NAME_MAPS,
+    DocumentKind,
+    copy_json,
+    definition_name,
+    join_pointer,
+    lookup,
+    split_pointer,
+)
 from .keywords import KeywordCheck
-from .source import MAX_BYTES, describe, join_pointer, parse_bytes, read_bytes
+from .naming import UniqueNames
+from .source import MAX_BYTES, describe, parse_bytes, read_bytes
 
 __all__ = ["bundle_refs"]
 
-# Values under these keywords are data (instances), never schemas: a "$ref" inside is text.
-_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
-# Children of these keywords are named: a child called "default" is a schema, not data.
-_NAME_MAPS = frozenset(
-    {
-        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
-        "dependencies", "schemas", "components", "responses", "parameters", "requestBodies",
-        "headers", "securitySchemes", "links", "callbacks", "pathItems", "paths",
-        "content", "mapping", "encoding", "webhooks",
-    }
-)  # fmt: skip
 _REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:|//)")
 
 
 def bundle_refs(
     path: Path,
     data: dict[str, Any],
-    kind: Literal["jsonschema", "openapi"],
+    kind: DocumentKind,
     *,
     ref_root: Path,
     keywords: KeywordCheck,
@@ -55,35 +54,22 @@ def bundle_refs(
 def _split_pointer(fragment: str) -> list[str] | None:
     """Tokens of a ``#/a/b`` fragment (already without ``#``), or None for an anchor."""
     fragment = unquote(fragment)
-    if fragment == "":
-        return []
-    if not fragment.startswith("/"):
+    if fragment and not fragment.startswith("/"):
         return None
-    return [t.replace("~1", "/").replace("~0", "~") for t in fragment[1:].split("/")]
+    return split_pointer(f"#{fragment}")
 
 
 def _resolve(doc: object, tokens: list[str]) -> tuple[bool, object]:
-    node = doc
-    for token in tokens:
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False, None
-    return True, node
+    try:
+        return True, lookup(doc, tokens)
+    except LookupError:
+        return False, None
 
 
 def _pointer_text(tokens: list[str]) -> str:
     """A ``$ref`` for ``tokens``, not percent-encoded: datamodel-code-generator names
     classes from the raw ref text, so ``%20`` would give a second class for one schema."""
-    text = "#"
-    for token in tokens:
-        text = join_pointer(text, token)
-    return text
-
-
-_NAME_CHARS = re.compile(r"[^A-Za-z0-9_]+")
+    return join_pointer("#", *tokens)
 
 
 def _exists(path: Path) -> bool:
@@ -100,7 +86,7 @@ class _Bundler:
         self,
         path: Path,
         data: dict[str, Any],
-        kind: Literal["jsonschema", "openapi"],
+        kind: DocumentKind,
         *,
         ref_root: Path,
         keywords: KeywordCheck,
@@ -117,7 +103,7 @@ class _Bundler:
         self.anchors: dict[Path, dict[str, list[str]]] = {}
         self.bundled: dict[tuple[Path, tuple[str, ...]], str] = {}
         self.target: dict[str, Any] | None = None
-        self.taken: set[str] = set()
+        self.names = UniqueNames()
         self.queue: list[tuple[object, Path, str]] = [(data, self.root_path, "#")]
         self.copies: set[int] = set()  # ids of bundled copies: walked in their own file's context
 
@@ -132,11 +118,11 @@ class _Bundler:
         target: dict[str, Any]
         if self.kind == "openapi":
             target = self.data.setdefault("components", {}).setdefault("schemas", {})
-            self.taken = set(target)
+            self.names = UniqueNames(target)
         else:
             target = self.data.setdefault("$defs", {})
             other = self.data.get("definitions")
-            self.taken = set(target) | (set(other) if isinstance(other, dict) else set())
+            self.names = UniqueNames([*target, *(other if isinstance(other, dict) else ())])
         self.target = target
         return target
 
@@ -163,11 +149,11 @@ class _Bundler:
                 elif key == "mapping" and isinstance(child, dict):
                     self._rewrite_mapping(child, file, join_pointer(pointer, key))
                 elif key.startswith("x-") or (
-                    key in _DATA_KEYWORDS and not (key == "examples" and isinstance(child, dict))
+                    key in DATA_KEYWORDS and not (key == "examples" and isinstance(child, dict))
                 ):
                     continue
                 else:
-                    stack.append((child, join_pointer(pointer, key), key in _NAME_MAPS))
+                    stack.append((child, join_pointer(pointer, key), key in NAME_MAPS))
 
     def _rewrite_mapping(self, mapping: dict[str, Any], file: Path, pointer: str) -> None:
         # Discriminator mappings hold refs as plain strings; bare names stay names.
@@ -311,7 +297,7 @@ class _Bundler:
             ["components", "schemas", name] if self.kind == "openapi" else ["$defs", name]
         )
         self.bundled[key] = local
-        copy = json.loads(json.dumps(target))
+        copy = copy_json(target)
         if isinstance(copy, dict):
             for meta in ("$schema", "$id", "id") if not tokens else ("$schema", "$id"):
                 if isinstance(copy.get(meta), str):
@@ -326,11 +312,5 @@ class _Bundler:
 
     def _name(self, raw: str) -> str:
         self._defs()
-        base = _NAME_CHARS.sub("_", raw).strip("_") or "Schema"
-        if base[0].isdigit():
-            base = f"Schema_{base}"
-        name, counter = base, 2
-        while name in self.taken:
-            name, counter = f"{base}{counter}", counter + 1
-        self.taken.add(name)
-        return name
+        base = definition_name(raw).strip("_") or "Schema"
+        return self.names.claim(f"Schema_{base}" if base[0].isdigit() else base)

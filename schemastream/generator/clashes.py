@@ -14,7 +14,7 @@ from .. import runtime
 from .deferred import DEFERRED_ROOT, class_kind
 from .errors import GeneratorError
 from .graph import helper_names, spec_name
-from .naming import safe_identifier, snake_case
+from .naming import fresh_name, safe_identifier, snake_case
 from .source_edits import Edit, apply_edits, split_lines
 
 __all__ = ["RESERVED", "NameFixes", "derived_names", "fix_names"]
@@ -130,10 +130,12 @@ def _clashes(
 
 
 def _fresh(base: str, taken: set[str], fields: set[str]) -> str:
-    name, counter = base, 2
-    while name in taken or derived_names(name) & taken or f"Partial{name}" in fields:
-        name, counter = f"{base}{counter}", counter + 1
-    return name
+    return fresh_name(
+        base,
+        lambda name: (
+            name in taken or bool(derived_names(name) & taken) or f"Partial{name}" in fields
+        ),
+    )
 
 
 def _field_renames(node: ast.ClassDef, file_name: str) -> list[tuple[ast.AnnAssign, str]]:
@@ -161,17 +163,10 @@ def _field_renames(node: ast.ClassDef, file_name: str) -> list[tuple[ast.AnnAssi
                     "the schema)",
                     path=file_name,
                 )
-            new = _fresh_field(safe_identifier(name), taken)
+            new = fresh_name(safe_identifier(name), taken.__contains__)
             taken.add(new)
             renames.append((statement, new))
     return renames
-
-
-def _fresh_field(base: str, taken: set[str]) -> str:
-    counter = 2
-    while f"{base}_{counter}" in taken:
-        counter += 1
-    return f"{base}_{counter}"
 
 
 def _replace(node: ast.expr, text: str) -> Edit:

@@ -49,7 +49,7 @@ from .graph import (
     ScalarType,
     TypeSpec,
 )
-from .naming import safe_identifier
+from .naming import fresh_name, safe_identifier
 from .partial_types import union
 
 __all__ = ["ClassGraph", "class_graph"]
@@ -135,10 +135,7 @@ class _Reader:
         taken = set(self.names.values())
         # Nor may its twin or helpers take a name in use (a class Model: PartialModel).
         blocked = RESERVED | taken | {d for known in taken for d in derived_names(known)}
-        name, counter = base, 1
-        while name in blocked or derived_names(name) & blocked:
-            counter += 1
-            name = f"{base}_{counter}"
+        name = fresh_name(base, lambda name: name in blocked or bool(derived_names(name) & blocked))
         self.names[cls] = name
         self.origins[cls] = origin
         if isinstance(cls, type) and issubclass(cls, BaseModel):

@@ -21,15 +21,11 @@ from .classes_graph import ClassGraph, class_graph
 from .classes_import import ClassesInput, first_line, imported_classes, project_source
 from .errors import GeneratorError
 from .graph import ImportPath, ModelSpec, SchemaDefinitions, StreamTarget
-from .plain import Schema
+from .jsonschema import DATA_KEYWORDS, NAME_MAPS, Schema, split_pointer
 from .streamable import stream_targets
 from .strict import StrictResult, strict_schema
 
 __all__ = ["ClassesPackage", "read_classes"]
-
-# Keywords whose values are data, not schemas: a walk over schemas never enters them.
-_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
-_NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ def _check_keys(models: tuple[ModelSpec, ...], graph: ClassGraph, document: Sche
     for model in models:
         if model.kind != "object" or model.pointer is None:
             continue
-        schema = document["$defs"][model.pointer.rsplit("/", 1)[-1]]
+        schema = document["$defs"][split_pointer(model.pointer)[-1]]
         told = sorted(schema.get("properties", {}))
         read = sorted(field.json_name for field in model.fields)
         if told != read:
@@ -125,9 +121,9 @@ def _required_everywhere(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in _DATA_KEYWORDS:
+        if key in DATA_KEYWORDS:
             out[key] = value
-        elif key in _NAME_MAPS and isinstance(value, dict):
+        elif key in NAME_MAPS and isinstance(value, dict):
             out[key] = {name: _required_everywhere(item) for name, item in value.items()}
         else:
             out[key] = _required_everywhere(value)

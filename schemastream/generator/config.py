@@ -17,7 +17,8 @@ from typing import Any, cast
 
 from .classes_import import ClassesInput, input_source
 from .errors import GeneratorError
-from .pipeline import GenerateOptions, InputType
+from .jsonschema import INPUT_TYPES, InputType
+from .pipeline import GenerateOptions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,7 +27,6 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = ["Target", "find_pyproject", "load_targets"]
 
-_INPUT_TYPES = ("auto", "jsonschema", "openapi")
 _KEYS = frozenset({"input", "output", "input-type", "stream-models", "ref-root"})
 
 
@@ -85,8 +85,8 @@ def _target(entry: Any, base: Path, where: str) -> Target:
         if not isinstance(entry.get(key), str):
             raise GeneratorError(f"{key!r} must be a path string", path=where)
     input_type = entry.get("input-type", "auto")
-    if input_type not in _INPUT_TYPES:
-        raise GeneratorError(f"input-type must be one of {', '.join(_INPUT_TYPES)}", path=where)
+    if input_type not in INPUT_TYPES:
+        raise GeneratorError(f"input-type must be one of {', '.join(INPUT_TYPES)}", path=where)
     stream_models = entry.get("stream-models", [])
     if not isinstance(stream_models, list) or not all(isinstance(n, str) for n in stream_models):
         raise GeneratorError("stream-models must be an array of schema names", path=where)

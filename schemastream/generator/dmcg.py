@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import functools
 import gc
 import json
 import re
@@ -51,11 +50,11 @@ from .graph import (
     TypeSpec,
     UnionType,
 )
+from .jsonschema import join_pointer, local_tokens, rebase_pointer
 from .partial_types import union
 from .reachable import prune_unreachable
 from .renames import plain_keys
 from .repairs import repair_models
-from .source import join_pointer, split_pointer
 
 __all__ = ["UpstreamResult", "run"]
 
@@ -108,11 +107,11 @@ def run(
         warnings.simplefilter("ignore")
         parsed, dropped_constructs = _parse_or_fall_back(text, data, kind, root_name)
     if isinstance(parsed, _Failure):
-        pointer = None if parsed.pointer is None else _original_pointer(parsed.pointer, original)
+        pointer = None if parsed.pointer is None else rebase_pointer(parsed.pointer, original)
         raise GeneratorError(parsed.message, path=file_name, pointer=pointer) from parsed.error
     parser, source = parsed
     notes = tuple(
-        located(drop.note, path=file_name, pointer=_original_pointer(drop.pointer, original))
+        located(drop.note, path=file_name, pointer=rebase_pointer(drop.pointer, original))
         for drop in dropped_constructs
     )
     tree = ast.parse(source)
@@ -201,7 +200,7 @@ def _failure_pointer(exc: BaseException) -> str | None:
             # Its locations name the model it validates with (JsonSchemaObject): not a key.
             loc = [str(token) for token in inner.errors()[0]["loc"]]
             tokens = [t for t in loc if t != "JsonSchemaObject" and "[" not in t]
-            at = functools.reduce(join_pointer, tokens, at or "#")
+            at = join_pointer(at or "#", *tokens)
         return at
     found = _POINTER_IN_TEXT.search(str(exc))
     if found:
@@ -221,14 +220,6 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
     while seen is not None:
         yield seen
         seen = seen.__cause__ or seen.__context__
-
-
-def _original_pointer(pointer: str, original: dict[str, str]) -> str:
-    """``pointer`` in the document as the user wrote it (before ``renames``)."""
-    for new, old in original.items():
-        if pointer == new or pointer.startswith(new + "/"):
-            return old + pointer[len(new) :]
-    return pointer
 
 
 def _emitted(specs: list[ModelSpec], tree: ast.Module) -> list[ModelSpec]:
@@ -468,7 +459,7 @@ def _model_kind(model: DataModel) -> ModelKind:
 
 
 def _schema_name(pointer: str | None) -> str | None:
-    tokens = split_pointer(pointer) if pointer is not None and pointer.startswith("#/") else []
+    tokens = local_tokens(pointer)
     return tokens[-1] if tokens else None
 
 

@@ -7,12 +7,11 @@ Each fallback edits a copy of the schema document, and says what it dropped, whe
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .source import join_pointer, split_pointer
+from .jsonschema import join_pointer, local_tokens, lookup
 
 __all__ = ["FALLBACKS", "Dropped", "Fallback"]
 
@@ -77,9 +76,9 @@ def _enclosing_discriminator(
     document: dict[str, Any], pointer: str | None
 ) -> list[tuple[dict[str, Any], str]]:
     """The innermost schema on ``pointer``'s path that has a discriminator, as a list."""
-    tokens = split_pointer(pointer) if pointer and pointer.startswith("#/") else []
+    tokens = local_tokens(pointer)
     for length in range(len(tokens), -1, -1):
-        at = functools.reduce(join_pointer, tokens[:length], "#")
+        at = join_pointer("#", *tokens[:length])
         node = _resolve(document, at)
         if isinstance(node, dict) and "discriminator" in node:
             return [(node, at)]
@@ -112,12 +111,7 @@ def _discriminators(root: Any, pointer: str) -> Iterator[tuple[dict[str, Any], s
 
 def _resolve(document: Any, pointer: str) -> Any:
     """The value at ``pointer`` (``#/...``) in ``document``, or None."""
-    node = document
-    for token in split_pointer(pointer) if pointer.startswith("#/") else []:
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
+    try:
+        return lookup(document, local_tokens(pointer))
+    except LookupError:
+        return None

@@ -15,7 +15,6 @@ __all__ = [
     "DictType",
     "FieldSpec",
     "ImportPath",
-    "ImportSpec",
     "ListType",
     "LiteralType",
     "ModelKind",
@@ -63,11 +62,6 @@ class ScalarType:
 
     name: str
     module: str | None = None
-
-    @property
-    def is_str(self) -> bool:
-        """Plain ``str`` grows while streaming; every other scalar appears once complete."""
-        return self.name == "str" and self.module is None
 
 
 @dataclass(frozen=True)
@@ -152,21 +146,6 @@ class ModelSpec:
     def partial_name(self) -> str:
         """The name of the ``Partial<Name>`` twin."""
         return f"Partial{self.name}"
-
-
-@dataclass(frozen=True)
-class ImportSpec:
-    """``from module import name as alias`` (alias equals name when not renamed)."""
-
-    module: str
-    name: str
-    alias: str
-
-    @property
-    def statement(self) -> str:
-        """The import line; generated modules use these verbatim."""
-        suffix = "" if self.alias == self.name else f" as {self.alias}"
-        return f"from {self.module} import {self.name}{suffix}"
 
 
 _OPENAI_PREFIXES = ("stream", "astream", "create", "acreate")

@@ -15,7 +15,8 @@ from typing import Any
 from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 from .errors import GeneratorError, located
-from .source import describe, join_pointer
+from .jsonschema import join_pointer
+from .source import describe
 
 __all__ = ["KeywordCheck"]
 

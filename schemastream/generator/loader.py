@@ -12,17 +12,15 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .bundle import bundle_refs
 from .errors import GeneratorError
+from .jsonschema import INPUT_TYPES, DocumentKind, InputType, join_pointer
 from .keywords import KeywordCheck
-from .source import MAX_BYTES, describe, join_pointer, parse_bytes, read_bytes
+from .source import MAX_BYTES, describe, parse_bytes, read_bytes
 
-__all__ = ["DocumentKind", "InputType", "SchemaDocument", "load_document"]
-
-InputType = Literal["auto", "jsonschema", "openapi"]
-DocumentKind = Literal["jsonschema", "openapi"]
+__all__ = ["SchemaDocument", "load_document"]
 
 _SCHEMA_KEYWORDS = frozenset(
     {
@@ -62,9 +60,10 @@ def load_document(
     missing sibling file or pointer.
     """
     path = Path(path)
-    if input_type not in ("auto", "jsonschema", "openapi"):
+    if input_type not in INPUT_TYPES:
+        choices = ", ".join(INPUT_TYPES)
         raise GeneratorError(
-            f"unknown input type {input_type!r}; use auto, jsonschema or openapi", path=str(path)
+            f"unknown input type {input_type!r}; use one of {choices}", path=str(path)
         )
     raw = read_bytes(path)
     data = parse_bytes(raw, path)

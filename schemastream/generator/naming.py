@@ -9,10 +9,12 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 __all__ = [
     "Namespace",
+    "UniqueNames",
+    "fresh_name",
     "pascal_case",
     "root_class_name",
     "safe_identifier",
@@ -84,22 +86,41 @@ def root_class_name(title: object, file_name: str) -> str | None:
     return pascal_case(title, fallback=from_file) if isinstance(title, str) else from_file
 
 
+def fresh_name(base: str, taken: Callable[[str], bool]) -> str:
+    """``base``, else the first of ``base_2``, ``base_3``... that is not ``taken``.
+
+    Every collision-free name of the generator comes from here: one suffix style.
+
+    >>> fresh_name("Pet", {"Pet", "Pet_2"}.__contains__)
+    'Pet_3'
+    """
+    name, counter = base, 2
+    while taken(name):
+        name, counter = f"{base}_{counter}", counter + 1
+    return name
+
+
+class UniqueNames:
+    """Names handed out once each: :meth:`claim` gives ``base`` or its first free suffix."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken: set[str] = set(taken)
+
+    def claim(self, base: str) -> str:
+        """A name not handed out before, from :func:`fresh_name`; it is taken from now on."""
+        name = fresh_name(base, self.taken.__contains__)
+        self.taken.add(name)
+        return name
+
+
 def unique_names(names: Iterable[str]) -> list[str]:
     """The names in order, later duplicates suffixed ``_2``, ``_3``... deterministically.
 
     >>> unique_names(["a", "b", "a", "a_2", "a"])
     ['a', 'b', 'a_2', 'a_2_2', 'a_3']
     """
-    taken: set[str] = set()
-    result: list[str] = []
-    for name in names:
-        candidate, counter = name, 1
-        while candidate in taken:
-            counter += 1
-            candidate = f"{name}_{counter}"
-        taken.add(candidate)
-        result.append(candidate)
-    return result
+    unique = UniqueNames()
+    return [unique.claim(name) for name in names]
 
 
 class Namespace:

@@ -1,7 +1,8 @@
 """Schema file (or the user's pydantic classes) in, package files out: model graph, render, format.
 
-``build`` computes the files of one package in memory; ``generate`` writes them and
-``check`` compares them with the disk. Same input and version, same bytes.
+``build`` computes the files of one package in memory, ``plan_package`` what writing them
+takes; ``generate`` writes them and ``check`` compares them with the disk. Same input and
+version, same bytes.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from .._version import __version__
 from . import dmcg
@@ -19,6 +19,7 @@ from .classes_package import read_classes
 from .errors import GeneratorError, located
 from .fmt import format_package
 from .graph import ModelSpec, PackageSpec, StreamTarget
+from .jsonschema import InputType
 from .loader import load_document
 from .modules import init_module, partial_module, schemas_module, stream_module
 from .naming import root_class_name
@@ -32,11 +33,9 @@ from .render import (
 )
 from .streamable import select_streamable, stream_targets
 from .strict import strict_schema
-from .writer import GENERATED_MARK, plan_writes
+from .writer import GENERATED_MARK, WritePlan, plan_writes
 
-__all__ = ["BuildResult", "GenerateOptions", "build", "check", "generate"]
-
-InputType = Literal["auto", "jsonschema", "openapi"]
+__all__ = ["BuildResult", "GenerateOptions", "build", "check", "generate", "plan_package"]
 
 
 @dataclass(frozen=True)
@@ -189,13 +188,25 @@ def _by_name(model: ModelSpec) -> str:
     return model.name
 
 
+def plan_package(
+    source: Path | ClassesInput,
+    output: Path,
+    options: GenerateOptions = GenerateOptions(),
+    *,
+    check: bool = False,
+) -> tuple[BuildResult, WritePlan]:
+    """The package for ``source`` and what bringing ``output`` up to date takes; nothing
+    is written. Under ``check``, what stands in the way of writing is only stale."""
+    result = build(source, options)
+    return result, plan_writes(result.files, output, check=check)
+
+
 def generate(
     source: Path | ClassesInput, output: Path, options: GenerateOptions = GenerateOptions()
 ) -> BuildResult:
     """Generate the package for ``source`` into ``output``; ``changed`` lists the files
     written or removed (generated files the package no longer has)."""
-    result = build(source, options)
-    plan = plan_writes(result.files, output)
+    result, plan = plan_package(source, output, options)
     plan.apply()
     return dataclasses.replace(result, changed=tuple(plan.stale))
 
@@ -205,7 +216,5 @@ def check(
 ) -> BuildResult:
     """Compare ``output`` with what would be generated; ``changed`` lists the stale files
     (missing, different, or generated files the package no longer has)."""
-    result = build(source, options)
-    return dataclasses.replace(
-        result, changed=tuple(plan_writes(result.files, output, check=True).stale)
-    )
+    result, plan = plan_package(source, output, options, check=True)
+    return dataclasses.replace(result, changed=tuple(plan.stale))

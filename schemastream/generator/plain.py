@@ -6,8 +6,6 @@ schema it reaches into ``$defs`` and turns OpenAPI 3.0 spellings into JSON Schem
 
 from __future__ import annotations
 
-import json
-import re
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,28 +13,26 @@ from typing import Any
 
 from ..runtime._schemas import DEFS, schema_objects
 from .errors import GeneratorError
-from .source import split_pointer
+from .jsonschema import (
+    DATA_KEYWORDS,
+    NAME_MAPS,
+    Schema,
+    copy_json,
+    definition_name,
+    join_pointer,
+    lookup,
+    split_pointer,
+)
+from .naming import UniqueNames
 
-__all__ = [
-    "PlainDefinitions",
-    "Schema",
-    "accepts_null",
-    "copy_json",
-    "model_schema",
-    "plain_definitions",
-]
-
-Schema = dict[str, Any]
+__all__ = ["PlainDefinitions", "accepts_null", "model_schema", "plain_definitions"]
 
 # Keywords that mean nothing to a model API: OpenAPI-only, tooling metadata, extensions.
 _PLAIN_DROPPED = frozenset(
     {"$schema", "$id", "$comment", "$defs", "definitions", "nullable", "discriminator",
      "example", "xml", "externalDocs"}
 )  # fmt: skip
-_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
-_NAME_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "dependencies"})
 _ANNOTATIONS = ("title", "description")
-_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 
 def model_schema(document: dict[str, Any], pointer: str) -> Schema:
@@ -50,13 +46,10 @@ def model_schema(document: dict[str, Any], pointer: str) -> Schema:
     root = copy_json(_lookup(document, pointer))
     if not isinstance(root, dict):
         raise GeneratorError(f"the schema at {pointer} is not an object", pointer=pointer)
-    names: dict[str, str] = {}
-    defs: dict[str, Any] = {}
-    pending: list[Any] = [root]
-    while pending:
-        _plain_walk(pending.pop(0), document, pointer, names, defs, pending)
-    if defs:
-        root["$defs"] = {name: defs[name] for name in sorted(defs)}
+    defs = _Definitions(document, pointer)
+    defs.gather(root)
+    if defs.schemas:
+        root["$defs"] = {name: defs.schemas[name] for name in sorted(defs.schemas)}
     return root
 
 
@@ -78,7 +71,7 @@ def plain_definitions(document: dict[str, Any], pointers: Sequence[str]) -> Plai
     """The schemas of the models at ``pointers`` and of all they reach, each once."""
     names: dict[str, str] = {}
     base_names: dict[str, str] = {}
-    taken: set[str] = set()
+    unique = UniqueNames()
     pending: deque[str] = deque()
 
     def name(ref: str, where: str) -> str:
@@ -89,13 +82,9 @@ def plain_definitions(document: dict[str, Any], pointers: Sequence[str]) -> Plai
             )
         if ref not in names:
             base = _base_name(ref)
-            unique, counter = base, 2
-            while unique in taken:
-                unique, counter = f"{base}_{counter}", counter + 1
-            names[ref] = unique
-            taken.add(unique)
-            if unique != base:
-                base_names[unique] = base
+            names[ref] = unique.claim(base)
+            if names[ref] != base:
+                base_names[names[ref]] = base
             pending.append(ref)
         return names[ref]
 
@@ -116,55 +105,71 @@ def plain_definitions(document: dict[str, Any], pointers: Sequence[str]) -> Plai
 
 def _base_name(ref: str) -> str:
     tokens = split_pointer(ref)
-    return _NAME_CHARS.sub("_", tokens[-1] if tokens else "Root") or "Schema"
+    return definition_name(tokens[-1] if tokens else "Root")
 
 
 def _lookup(document: dict[str, Any], pointer: str) -> Any:
-    if pointer != "#" and not pointer.startswith("#/"):
-        raise GeneratorError(f"{pointer!r} is not a local JSON pointer", pointer=pointer)
-    node: Any = document
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise GeneratorError("no schema at this JSON pointer", pointer=pointer)
-    return node
+    try:
+        return lookup(document, split_pointer(pointer))
+    except ValueError:
+        raise GeneratorError(f"{pointer!r} is not a local JSON pointer", pointer=pointer) from None
+    except LookupError:
+        raise GeneratorError("no schema at this JSON pointer", pointer=pointer) from None
 
 
-def copy_json(value: Any) -> Any:
-    """A deep copy of a JSON value."""
-    return json.loads(json.dumps(value))
+class _Definitions:
+    """The schemas one model reaches through refs, each copied once under a name of its own."""
 
+    def __init__(self, document: dict[str, Any], model: str) -> None:
+        self.document = document
+        self.model = model
+        self.schemas: dict[str, Any] = {}
+        self._names: dict[str, str] = {}  # ref -> name in $defs
+        self._unique = UniqueNames()
+        self._pending: list[Any] = []
 
-def _plain_walk(
-    start: Any,
-    document: dict[str, Any],
-    model: str,
-    names: dict[str, str],
-    defs: dict[str, Any],
-    pending: list[Any],
-) -> None:
-    stack: list[tuple[Any, bool]] = [(start, False)]
-    while stack:
-        node, is_name_map = stack.pop()
-        # children go on the stack reversed, so refs are named in document order
-        if isinstance(node, list):
-            stack.extend((item, False) for item in reversed(node))
-            continue
-        if not isinstance(node, dict):
-            continue
-        if is_name_map:
-            stack.extend((child, False) for child in reversed(node.values()))
-            continue
-        _plain_node(node)
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            node["$ref"] = _gather(ref, document, model, names, defs, pending)
-        for key, child in reversed(node.items()):
-            if key not in _DATA_KEYWORDS:
-                stack.append((child, key in _NAME_MAPS))
+    def gather(self, root: Schema) -> None:
+        """Rewrite ``root`` and every schema it reaches into plain JSON Schema, refs local."""
+        self._pending.append(root)
+        while self._pending:
+            self._walk(self._pending.pop(0))
+
+    def _walk(self, start: Any) -> None:
+        stack: list[tuple[Any, bool]] = [(start, False)]
+        while stack:
+            node, is_name_map = stack.pop()
+            # children go on the stack reversed, so refs are named in document order
+            if isinstance(node, list):
+                stack.extend((item, False) for item in reversed(node))
+                continue
+            if not isinstance(node, dict):
+                continue
+            if is_name_map:
+                stack.extend((child, False) for child in reversed(node.values()))
+                continue
+            _plain_node(node)
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                node["$ref"] = self._local(ref)
+            for key, child in reversed(node.items()):
+                if key not in DATA_KEYWORDS:
+                    stack.append((child, key in NAME_MAPS))
+
+    def _local(self, ref: str) -> str:
+        """The ``#/$defs/<name>`` ref for ``ref``; its schema is copied on first sight."""
+        if ref != "#" and not ref.startswith("#/"):
+            raise GeneratorError(
+                f"$ref {ref!r} is not local; load the document with load_document first",
+                pointer=self.model,
+            )
+        if ref == self.model or (ref == "#" and self.model == "#"):
+            return "#"
+        if ref not in self._names:
+            name = self._unique.claim(_base_name(ref))
+            self._names[ref] = name
+            self.schemas[name] = target = copy_json(_lookup(self.document, ref))
+            self._pending.append(target)
+        return join_pointer("#/$defs", self._names[ref])
 
 
 def _plain_node(node: Schema) -> None:
@@ -185,34 +190,6 @@ def _plain_node(node: Schema) -> None:
         else:
             inner = {k: node.pop(k) for k in list(node) if k not in (*_ANNOTATIONS, "default")}
             node["anyOf"] = [inner, {"type": "null"}]
-
-
-def _gather(
-    ref: str,
-    document: dict[str, Any],
-    model: str,
-    names: dict[str, str],
-    defs: dict[str, Any],
-    pending: list[Any],
-) -> str:
-    if ref != "#" and not ref.startswith("#/"):
-        raise GeneratorError(
-            f"$ref {ref!r} is not local; load the document with load_document first",
-            pointer=model,
-        )
-    if ref == model or (ref == "#" and model == "#"):
-        return "#"
-    if ref not in names:
-        base = _base_name(ref)
-        name, counter = base, 2
-        taken = set(names.values())
-        while name in taken:
-            name, counter = f"{base}_{counter}", counter + 1
-        names[ref] = name
-        target = copy_json(_lookup(document, ref))
-        defs[name] = target
-        pending.append(target)
-    return f"#/$defs/{names[ref]}"
 
 
 def accepts_null(node: Any) -> bool:

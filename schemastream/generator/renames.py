@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .source import join_pointer
+from .jsonschema import join_pointer, rebase_pointer
+from .naming import UniqueNames
 
 __all__ = ["plain_keys"]
 
@@ -33,19 +34,13 @@ def plain_keys(data: dict[str, Any], kind: str) -> tuple[dict[str, Any], dict[st
             parent = parent.get(key) if isinstance(parent, dict) else None
         if not isinstance(parent, dict) or not any(_MISREAD.search(k) for k in parent):
             continue
-        taken = set(parent)
+        names = UniqueNames(parent)
         fresh: dict[str, Any] = {}
         for key, value in parent.items():
             new = key
             if _MISREAD.search(key):
-                new = base = _MISREAD.sub("_", key)
-                counter = 1
-                while new in taken:
-                    counter += 1
-                    new = f"{base}_{counter}"
-                taken.add(new)
-                prefix = "#/" + "/".join(path)
-                renamed[join_pointer(prefix, key)] = join_pointer(prefix, new)
+                new = names.claim(_MISREAD.sub("_", key))
+                renamed[join_pointer("#", *path, key)] = join_pointer("#", *path, new)
             fresh[new] = value
         _set_in(result, path, fresh)
     if not renamed:
@@ -72,7 +67,7 @@ def _rewrite_refs(node: Any, renamed: dict[str, str]) -> Any:
             copy: Any = {}
             for key, item in value.items():
                 if key == "$ref" and isinstance(item, str):
-                    copy[key] = _renamed_ref(item, renamed)
+                    copy[key] = rebase_pointer(item, renamed)
                 else:
                     copy[key] = None
                     stack.append((item, copy, key))
@@ -83,10 +78,3 @@ def _rewrite_refs(node: Any, renamed: dict[str, str]) -> Any:
             copy = value
         holder[slot] = copy
     return root[0]
-
-
-def _renamed_ref(ref: str, renamed: dict[str, str]) -> str:
-    for old, new in renamed.items():
-        if ref == old or ref.startswith(f"{old}/"):
-            return new + ref[len(old) :]
-    return ref

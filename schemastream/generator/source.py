@@ -17,11 +17,9 @@ from typing import Any
 import yaml  # type: ignore[import-untyped,unused-ignore]
 
 from .errors import GeneratorError
+from .jsonschema import join_pointer
 
-__all__ = [
-    "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "describe", "join_pointer", "parse_bytes",
-    "read_bytes", "split_pointer",
-]  # fmt: skip
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "describe", "parse_bytes", "read_bytes"]
 
 MAX_DEPTH = 128
 """Deepest nesting of objects and arrays accepted in an input file."""
@@ -270,18 +268,3 @@ def describe(value: object) -> str:
         return "a boolean"
     names = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number"}
     return names.get(type(value), f"a {type(value).__name__}")
-
-
-def join_pointer(pointer: str, token: str) -> str:
-    """``pointer`` extended by one JSON pointer token, escaped."""
-    return f"{pointer}/{token.replace('~', '~0').replace('/', '~1')}"
-
-
-def split_pointer(pointer: str) -> list[str]:
-    """The tokens of a local pointer ``#/a~1b/c`` (``["a/b", "c"]``), the inverse of
-    ``join_pointer``: not percent-decoded, as pointers within a loaded document are raw."""
-    if pointer in ("", "#"):
-        return []
-    if not pointer.startswith("#/"):
-        raise ValueError(f"not a local JSON pointer: {pointer!r}")
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[2:].split("/")]

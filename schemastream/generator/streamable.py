@@ -17,13 +17,13 @@ from typing import Any
 from ..runtime._schemas import DEFS, assemble_schema, schema_objects
 from .errors import GeneratorError
 from .graph import ModelSpec, SchemaDefinitions, StreamTarget, spec_name
+from .jsonschema import Schema, local_tokens
 from .naming import snake_case, unique_names
-from .plain import Schema, plain_definitions
+from .plain import plain_definitions
 from .strict import StrictResult
 
 __all__ = ["select_streamable", "stream_targets"]
 
-_COMPONENTS = "#/components/schemas/"
 _NO_OBJECT = (
     "the root is not an object: OpenAI needs an object at the root of function parameters "
     "and of a strict json_schema, so this model has parse helpers only"
@@ -42,9 +42,7 @@ def select_streamable(
         candidates = {
             model.schema_name: model
             for model in models
-            if model.pointer is not None
-            and model.pointer.startswith(_COMPONENTS)
-            and model.pointer.count("/") == 3
+            if local_tokens(model.pointer)[:-1] == ["components", "schemas"]
             and model.schema_name is not None
         }
         objects = {name: model for name, model in candidates.items() if model.kind == "object"}

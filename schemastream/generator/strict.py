@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from .plain import Schema, accepts_null, copy_json, model_schema
+from .jsonschema import DATA_KEYWORDS, Schema, copy_json, join_pointer, unescape_token
+from .plain import accepts_null, model_schema
 
 __all__ = ["StrictResult", "model_schema", "strict_schema"]
 
-_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
 _ANNOTATIONS = ("title", "description")
 
 # What OpenAI strict mode accepts, per kind of schema (Structured Outputs, "Supported schemas").
@@ -100,7 +100,7 @@ class _StrictConverter:
         while pending:
             name = pending.pop(0)
             if name not in defs:
-                defs[name] = self._convert(self.defs[name], f"#/$defs/{_escape(name)}", 1)
+                defs[name] = self._convert(self.defs[name], join_pointer("#/$defs", name), 1)
                 pending.extend(_def_refs(defs[name]))
         _check_alias_cycles(defs)
         if defs:
@@ -127,13 +127,12 @@ class _StrictConverter:
     def _target(self, ref: str, pointer: str) -> Schema:
         if ref == "#":
             return self.root
-        prefix = "#/$defs/"
-        name = _unescape(ref[len(prefix) :])
-        if not ref.startswith(prefix) or name not in self.defs:
+        name = _def_name(ref)
+        if name is None or name not in self.defs:
             raise _NotStrict(pointer, f"refers to {ref!r}, which is not in $defs")
         target = self.defs[name]
         if not isinstance(target, dict):
-            raise _NotStrict(f"#/$defs/{name}", "accepts any value (a boolean schema)")
+            raise _NotStrict(join_pointer("#/$defs", name), "accepts any value (a boolean schema)")
         return target
 
     # One schema object. Depth counts nesting the way OpenAI does: properties, items and
@@ -237,7 +236,7 @@ class _StrictConverter:
         required: list[Any] = node["required"] if isinstance(node.get("required"), list) else []
         converted: dict[str, Any] = {}
         for name, prop in properties.items():
-            child = self._convert(prop, f"{pointer}/properties/{_escape(name)}", depth + 1)
+            child = self._convert(prop, join_pointer(pointer, "properties", name), depth + 1)
             if name not in required and not self._nullable(child):
                 child = _nullable(child)
             converted[name] = child
@@ -342,11 +341,11 @@ def _check_alias_cycles(defs: dict[str, Schema]) -> None:
         while name in defs and set(defs[name]) <= {"$ref", *_ANNOTATIONS}:
             if name in seen:
                 raise _NotStrict(
-                    f"#/$defs/{_escape(start)}", "is a $ref cycle with no schema in it"
+                    join_pointer("#/$defs", start), "is a $ref cycle with no schema in it"
                 )
             seen.add(name)
             ref = defs[name].get("$ref", "")
-            name = _unescape(ref[len("#/$defs/") :]) if ref.startswith("#/$defs/") else ""
+            name = _def_name(ref) or ""
 
 
 def _def_refs(schema: Schema) -> list[str]:
@@ -359,14 +358,17 @@ def _def_refs(schema: Schema) -> list[str]:
             stack.extend(reversed(node))
         elif isinstance(node, dict):
             ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                found.append(_unescape(ref[len("#/$defs/") :]))
-            stack.extend(reversed([v for k, v in node.items() if k not in _DATA_KEYWORDS]))
+            name = _def_name(ref) if isinstance(ref, str) else None
+            if name is not None:
+                found.append(name)
+            stack.extend(reversed([v for k, v in node.items() if k not in DATA_KEYWORDS]))
     return found
 
 
-def _unescape(token: str) -> str:
-    return unquote(token).replace("~1", "/").replace("~0", "~")
+def _def_name(ref: str) -> str | None:
+    """The name a ``#/$defs/<name>`` ref points to (percent- and pointer-decoded), else None."""
+    prefix = "#/$defs/"
+    return unescape_token(unquote(ref[len(prefix) :])) if ref.startswith(prefix) else None
 
 
 def _types(node: Schema, pointer: str) -> list[str]:
@@ -428,10 +430,6 @@ def _nullable(schema: Schema) -> Schema:
     return {"anyOf": [inner, {"type": "null"}], **annotations}
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def _check_limits(schema: Schema) -> None:
     properties = strings = enum_values = 0
     stack: list[tuple[Any, str]] = [(schema, "#")]
@@ -446,11 +444,11 @@ def _check_limits(schema: Schema) -> None:
         if isinstance(props, dict):
             properties += len(props)
             strings += sum(len(name) for name in props)
-            stack.extend((v, f"{pointer}/properties/{_escape(k)}") for k, v in props.items())
+            stack.extend((v, join_pointer(pointer, "properties", k)) for k, v in props.items())
         defs = node.get("$defs")
         if isinstance(defs, dict):
             strings += sum(len(name) for name in defs)
-            stack.extend((v, f"{pointer}/$defs/{_escape(k)}") for k, v in defs.items())
+            stack.extend((v, join_pointer(pointer, "$defs", k)) for k, v in defs.items())
         enum = node.get("enum")
         if isinstance(enum, list):
             enum_values += len(enum)

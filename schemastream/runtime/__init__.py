@@ -10,6 +10,7 @@ from ._client import (
     acreate_structured,
     astream_structured,
     create_structured,
+    open_text_stream,
     stream_structured,
 )
 from ._errors import (
@@ -95,6 +96,7 @@ __all__ = [
     "astream_structured",
     "create_structured",
     "lazy_exports",
+    "open_text_stream",
     "parse_partial",
     "parse_structured",
     "stream_structured",

@@ -36,7 +36,7 @@ from ._sse import (
     broken,
     transport_errors,
 )
-from ._stream import AsyncPartialStream, PartialStream, StreamSpec
+from ._stream import AsyncPartialStream, PartialStream, StreamSpec, TextSource
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
@@ -53,6 +53,7 @@ __all__ = [
     "acreate_structured",
     "astream_structured",
     "create_structured",
+    "open_text_stream",
     "stream_structured",
 ]
 
@@ -355,6 +356,36 @@ def stream_structured(
         max_retries=max_retries,
         tolerant=call.mode == "json",
     )
+
+
+def open_text_stream(
+    spec: StreamSpec[Any, Any],
+    client: OpenAI,
+    *,
+    messages: Iterable[ChatCompletionMessageParam],
+    model: str,
+    mode: Mode = "tools",
+    total_timeout: float | None = None,
+    max_idle_events: int = DEFAULT_MAX_IDLE_EVENTS,
+    **kwargs: Unpack[OpenAIOptions],
+) -> TextSource:
+    """Send the request ``stream_structured`` sends and return the answer's raw text deltas.
+
+    Nothing is parsed or validated: iterating yields the deltas as they arrive, bad
+    endings raise the same typed errors (``RefusalError``, ``LengthLimitError``...), and
+    ``usage`` holds the token counts once it ends. ``schemastream.testing.record`` keeps them.
+    """
+    call = _SyncCall(
+        client,
+        spec,
+        mode,
+        messages,
+        model,
+        kwargs,
+        total_timeout=total_timeout,
+        max_idle_events=max_idle_events,
+    )
+    return call.open()
 
 
 def astream_structured(

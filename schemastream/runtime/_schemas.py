@@ -17,8 +17,16 @@ __all__ = ["SchemaTable", "assemble_schema", "schema_objects"]
 DEFS = "#/$defs/"
 # Values under these keywords are data (instances), never schemas: a "$ref" inside is text.
 _DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
-# Children of these keywords are named schemas: a child called "enum" is a schema, not data.
-_NAME_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "dependencies"})
+# Keywords (JSON Schema and OpenAPI) whose keys are names the author chose: a child called
+# "enum" is a schema, not data. The generator walks schemas with the same table.
+_NAME_MAPS = frozenset(
+    {
+        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+        "dependencies", "schemas", "components", "responses", "parameters", "requestBodies",
+        "headers", "securitySchemes", "links", "callbacks", "pathItems", "paths",
+        "content", "mapping", "encoding", "webhooks",
+    }
+)  # fmt: skip
 
 
 def schema_objects(schema: object) -> Iterator[dict[str, Any]]:

@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from openai import OpenAI
 
-from ..runtime._errors import ContentFilterError, LengthLimitError, RefusalError
-from ..runtime._modes import Mode, build_request, check_mode, delta_reader, forced_function
-from ..runtime._sse import Limits, SSETextSource
+from ..runtime import ContentFilterError, LengthLimitError, Mode, RefusalError, open_text_stream
 from ._reply import Finish, Recording, Reply
 
 if TYPE_CHECKING:
@@ -22,8 +20,7 @@ if TYPE_CHECKING:
     from openai.types.responses import ResponseUsage
     from typing_extensions import Unpack
 
-    from ..runtime._options import OpenAIOptions
-    from ..runtime._stream import StreamSpec
+    from ..runtime import OpenAIOptions, StreamSpec
 
 __all__ = ["record"]
 
@@ -43,26 +40,21 @@ def record(
     Refusals, ``length`` and ``content_filter`` endings are recorded as such; any other
     failure raises and writes nothing.
     """
-    mode = check_mode(mode)
-    params = build_request(
-        spec, mode, messages=list(messages), model=model, stream=True, extra=kwargs
-    )
-    resource = client.responses if mode == "responses" else client.chat.completions
+    source = open_text_stream(spec, client, messages=messages, model=model, mode=mode, **kwargs)
     deltas: list[str] = []
     finish: Finish = "stop"
     refusal: str | None = None
-    with resource.with_streaming_response.create(**params) as response:
-        reader = delta_reader(mode, forced_function(params))
-        source = SSETextSource(response.http_response, reader, Limits())
-        try:
-            deltas.extend(source)
-        except RefusalError as exc:
-            refusal = exc.refusal
-        except LengthLimitError:
-            finish = "length"
-        except ContentFilterError:
-            finish = "content_filter"
-        usage = source.usage
+    try:
+        deltas.extend(source)
+    except RefusalError as exc:
+        refusal = exc.refusal
+    except LengthLimitError:
+        finish = "length"
+    except ContentFilterError:
+        finish = "content_filter"
+    finally:
+        source.close()
+    usage = source.usage
     reply = Reply(deltas=deltas, finish=finish, refusal=refusal, usage=_chat_usage(usage))
     recording = Recording((reply,), model=model)
     recording.save(path)

@@ -15,9 +15,12 @@ from schemastream.runtime._client import (
     acreate_structured,
     astream_structured,
     create_structured,
+    open_text_stream,
     stream_structured,
 )
+from schemastream.runtime._errors import RefusalError
 from schemastream.runtime._modes import MODES, Mode
+from schemastream.runtime._stream import TextSource
 from schemastream.testing import ReplayServer, Reply, split_text
 
 from .models import NON_STRICT_SPEC, TEAM, TEAM_JSON, TEAM_SPEC, PartialTeam
@@ -74,6 +77,21 @@ def test_stream_every_mode(server: ReplayServer, client: OpenAI, mode: Mode) -> 
     assert isinstance(stream.usage, usage_type)
     assert stream.usage.total_tokens == 50 + len(split_text(TEAM_JSON, 3))
     check_request(server.requests[0].body, mode, stream=True)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_open_text_stream_every_mode(server: ReplayServer, client: OpenAI, mode: Mode) -> None:
+    server.enqueue(Reply.of(TEAM_JSON, 3), Reply(refusal="I cannot help with that."))
+    source = open_text_stream(TEAM_SPEC, client, messages=MESSAGES, model="gpt-test", mode=mode)
+    assert isinstance(source, TextSource)
+    deltas = list(source)
+    assert deltas == split_text(TEAM_JSON, 3)  # as the server sent them, nothing parsed
+    assert source.usage is not None and source.usage.total_tokens == 50 + len(deltas)
+    check_request(server.requests[0].body, mode, stream=True)
+    refused = open_text_stream(TEAM_SPEC, client, messages=MESSAGES, model="gpt-test", mode=mode)
+    with pytest.raises(RefusalError) as info:
+        list(refused)
+    assert info.value.refusal == "I cannot help with that."
 
 
 @pytest.mark.anyio

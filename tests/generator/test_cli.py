@@ -248,7 +248,7 @@ def test_an_unexpected_failure_is_still_one_line_and_exit_2(
     def broken(*args: object) -> object:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr("schemastream.generator.build", broken)
+    monkeypatch.setattr("schemastream.generator.pipeline.build", broken)
     code, _, err = run(capsys, "generate", str(MEETING), "-o", str(tmp_path / "o"))
     assert code == 2
     assert err == (
@@ -292,3 +292,17 @@ def test_check_names_a_file_that_is_no_longer_generated(
     code, out_text, _ = run(capsys, "generate", str(MEETING), "-o", str(out))
     assert code == 0 and f"removed {out / 'helpers.py'}" in out_text
     assert not (out / "helpers.py").exists()
+
+
+def test_nothing_is_written_unless_every_target_succeeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bad.json").write_text("[]")
+    (tmp_path / "pyproject.toml").write_text(
+        f'[[tool.schemastream.targets]]\ninput = "{MEETING}"\noutput = "good"\n'
+        '[[tool.schemastream.targets]]\ninput = "bad.json"\noutput = "bad"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "generate")
+    assert code == 2 and "bad.json" in err and out == ""
+    assert not (tmp_path / "good").exists()  # the first target was built, never written

@@ -430,16 +430,16 @@ def test_bundled_names_never_collide(tmp_path: Path) -> None:
             "b": {"$ref": "two.json#/$defs/Item"},
             "c": {"$ref": "#/$defs/Item"},
         },
-        "$defs": {"Item": {"type": "boolean"}, "Item2": {"type": "null"}},
+        "$defs": {"Item": {"type": "boolean"}, "Item_2": {"type": "null"}},
     }
     doc = load_document(write(tmp_path / "root.json", schema))
 
     props = doc.data["properties"]
     assert props["c"] == {"$ref": "#/$defs/Item"}
-    assert props["a"] == {"$ref": "#/$defs/Item3"}
-    assert props["b"] == {"$ref": "#/$defs/Item4"}
-    assert doc.data["$defs"]["Item3"] == {"type": "string"}
-    assert doc.data["$defs"]["Item4"] == {"type": "integer"}
+    assert props["a"] == {"$ref": "#/$defs/Item_3"}
+    assert props["b"] == {"$ref": "#/$defs/Item_4"}
+    assert doc.data["$defs"]["Item_3"] == {"type": "string"}
+    assert doc.data["$defs"]["Item_4"] == {"type": "integer"}
 
 
 def test_unsafe_pointer_tokens_become_safe_names(tmp_path: Path) -> None:

@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from _generated import assert_round_trip, imported_unformatted, the_spec
 
+from schemastream import runtime
 from schemastream.generator import GenerateOptions, GeneratorError
 from schemastream.generator.clashes import RESERVED
+from schemastream.generator.graph import helper_names
 from schemastream.generator.nesting import MAX_MODEL_DEPTH
 from schemastream.generator.pipeline import render_package
 
@@ -127,6 +129,19 @@ def test_names_that_clash_with_the_runtime_or_pydantic_are_renamed(tmp_path: Pat
         assert set(package.PartialPet.model_fields) == {"w"}
         document = {name.lower(): {"v": 1} for name in clashing[1:]} | {"pet": {"w": 2}}
         assert_round_trip(the_spec(package), document | {"model": "m"})
+
+
+def test_the_runtimes_names_reserve_only_the_model_names_they_always_have() -> None:
+    # A runtime name shaped like a helper (stream_<name>...) renames every schema's class of
+    # that name in every package (``Text`` would become ``TextModel``): a deliberate choice.
+    prefixes = [helper.removesuffix("x") for helper in helper_names("x")]
+    taken = {
+        name.removeprefix(prefix)
+        for name in runtime.__all__
+        for prefix in prefixes
+        if name.startswith(prefix)
+    }
+    assert taken == {"partial", "structured"}
 
 
 def test_fields_an_upstream_rename_made_equal_stay_apart(tmp_path: Path) -> None:
