@@ -349,6 +349,7 @@ def stream_structured(
         retry=call.retry if max_retries else None,
         max_retries=max_retries,
         tolerant=call.mode == "json",
+        envelope=spec.envelope,
     )
 
 
@@ -386,6 +387,7 @@ def astream_structured(
         retry=call.retry if max_retries else None,
         max_retries=max_retries,
         tolerant=call.mode == "json",
+        envelope=spec.envelope,
     )
 
 
@@ -412,6 +414,7 @@ def create_structured(
         retry=call.refetch if max_retries else None,
         max_retries=max_retries,
         tolerant=call.mode == "json",
+        envelope=spec.envelope,
     )
     return stream.final
 
@@ -436,5 +439,6 @@ async def acreate_structured(
         retry=call.refetch if max_retries else None,
         max_retries=max_retries,
         tolerant=call.mode == "json",
+        envelope=spec.envelope,
     )
     return await stream.get_final()

@@ -144,15 +144,35 @@ def test_openapi_streams_every_object_schema_or_the_named_ones(tmp_path: Path) -
         build(golden_schema("openapi30"), GenerateOptions(stream_models=("Kind",)))
 
 
-def test_non_object_root_gets_parse_helpers_only() -> None:
-    result = build(golden_schema("root_models"))
-    assert "only parse_events and aparse_events are generated" in result.warnings[0]
+def test_root_that_is_neither_object_nor_array_gets_parse_helpers_only(tmp_path: Path) -> None:
+    schema = tmp_path / "label.json"
+    schema.write_text(
+        json.dumps({"title": "Label", "anyOf": [{"type": "string"}, {"type": "integer"}]})
+    )
+    result = build(schema)
+    assert "only parse_label and aparse_label are generated" in result.warnings[0]
     stream = result.files["stream.py"]
-    assert re.findall(r"^(?:async )?def (\w+)\(", stream, re.M) == ["parse_events", "aparse_events"]
-    assert "EVENTS_SPEC: StreamSpec[PartialEvents, Events]" in stream
+    assert re.findall(r"^(?:async )?def (\w+)\(", stream, re.M) == ["parse_label", "aparse_label"]
+    assert "LABEL_SPEC: StreamSpec[PartialLabel, Label]" in stream
     assert "strict_schema_json=None" in stream
     assert "OpenAI needs an object at the root" in stream
+    assert "envelope" not in stream
     assert "openai" not in stream.replace("OpenAI", "")  # no OpenAI import, not even for types
+
+
+def test_root_array_is_asked_for_in_an_envelope() -> None:
+    result = build(golden_schema("root_models"))
+    assert result.warnings == ()
+    stream = result.files["stream.py"]
+    assert re.findall(r"^(?:async )?def (\w+)\(", stream, re.M) == [
+        "stream_events",
+        "astream_events",
+        "create_events",
+        "acreate_events",
+        "parse_events",
+        "aparse_events",
+    ]
+    assert 'envelope="items",' in stream
     assert (
         "class PartialEvents(_DeferredRootModel[SnapshotList[PartialEvent] | None])"
         in (result.files["partial.py"])
