@@ -92,10 +92,9 @@ class ElementPath(Generic[T]):
     @classmethod
     def whole(cls, full: type[BaseModel]) -> ElementPath[Any]:
         """The list that is the whole value of ``full``, a ``RootModel`` of a list."""
-        annotation = _root_annotation(full)
-        if annotation is None or typing.get_origin(annotation) not in _LISTS:
+        item = _item_of(_root_annotation(full))
+        if item is _NOT_A_LIST:
             raise TypeError(f"{_WHOLE}; the stream's value is a {full.__name__}; {_SELECT}")
-        (item,) = typing.get_args(annotation) or (Any,)
         return cls((), (), item)
 
     def inside(self, key: str) -> ElementPath[T]:
@@ -125,14 +124,25 @@ class ElementPath(Generic[T]):
             if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
                 raise TypeError(f"{_SELECT}; {model.__name__}.{name} is not a model")
             model = annotation
-        if typing.get_origin(annotation) not in _LISTS:
+        item = _item_of(annotation)
+        if item is _NOT_A_LIST:
             chain = ".".join(recorder.names)
             raise TypeError(f"{_SELECT}; {full.__name__}.{chain} is {annotation!r}, not a list")
-        (item,) = typing.get_args(annotation) or (Any,)
         return cls(tuple(recorder.names), tuple(keys), item)
 
 
 _LISTS = (list, Sequence, typing.List, typing.Sequence)  # noqa: UP006
+_NOT_A_LIST = object()
+
+
+def _item_of(annotation: Any) -> Any:
+    """The item type of a list annotation (``Any`` for a bare ``list``), else ``_NOT_A_LIST``."""
+    if annotation in _LISTS:
+        return Any
+    if typing.get_origin(annotation) in _LISTS:
+        (item,) = typing.get_args(annotation) or (Any,)
+        return item
+    return _NOT_A_LIST
 
 
 def _root_annotation(full: type[BaseModel]) -> Any:

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from _generated import ROOT, golden_schema, imported
+from _generated import ROOT, golden_schema, imported, imported_unformatted
 from pydantic import RootModel, ValidationError
 
 from schemastream._version import __version__
 from schemastream.generator import GenerateOptions, GeneratorError, build
-from schemastream.runtime import PartialModel, StreamSpec, parse_structured
+from schemastream.runtime import PartialModel, PartialStream, StreamSpec, parse_structured
 
 MEETING = ROOT / "examples" / "meeting" / "schema.json"
 
@@ -346,3 +346,29 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"schemastream.generator.{name}")
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_root_array_that_refers_to_itself_moves_into_defs(tmp_path: Path) -> None:
+    """``#`` is the envelope now: the list's own refs point at its copy in ``$defs``."""
+    schema = tmp_path / "tree.json"
+    data = {"type": "integer", "default": {"$ref": "#"}}  # data, not a reference
+    leaf = {"type": "object", "properties": {"up": {"$ref": "#"}, "v": data}}
+    items = {"anyOf": [{"type": "string"}, {"$ref": "#"}, {"$ref": "#/$defs/Leaf"}]}
+    schema.write_text(
+        json.dumps({"title": "Tree", "type": "array", "items": items, "$defs": {"Leaf": leaf}})
+    )
+    with imported_unformatted(schema, tmp_path, "tree_a") as package:
+        spec = package.TREE_SPEC
+        sent = spec.strict_schema
+        assert spec.schema["properties"] == {"items": {"$ref": "#/$defs/Tree"}}
+        assert sent is not None and sent["properties"] == spec.schema["properties"]
+        tree = spec.schema["$defs"]["Tree"]
+        assert tree["items"]["anyOf"][1:] == [{"$ref": "#/$defs/Tree"}, {"$ref": "#/$defs/Leaf"}]
+        assert spec.schema["$defs"]["Leaf"]["properties"] == {
+            "up": {"$ref": "#/$defs/Tree"},
+            "v": data,
+        }
+        text = '{"items": ["a", ["b", {"up": ["c"]}]]}'
+        stream = PartialStream(spec.partial, spec.full, [text[:20], text[20:]], envelope="items")
+        assert [item for item in stream.elements()] == stream.final.root
+        assert stream.final.model_dump(mode="json", exclude_unset=True) == json.loads(text)["items"]
