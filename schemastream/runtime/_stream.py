@@ -379,6 +379,10 @@ class _StreamCore(Generic[P, F]):
 class PartialStream(_StreamCore[P, F]):
     """Iterate for ``Partial<Name>`` snapshots; ``final`` is the validated ``<Name>``.
 
+    With ``envelope="items"`` the text is ``{"items": <value>}`` (how a root array is asked
+    of the API) and the snapshots, ``final``, ``elements()`` and ``patches()`` are of the
+    value inside; ``text`` and the errors keep the text as received.
+
     >>> from pydantic import BaseModel
     >>> from schemastream.runtime import PartialModel
     >>> class Point(BaseModel):
