@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jsonpatch
@@ -23,7 +24,7 @@ from schemastream.runtime import (
     UnexpectedToolCallError,
 )
 from schemastream.runtime._modes import MODES, Mode
-from schemastream.testing import ReplayServer, Reply
+from schemastream.testing import Recording, ReplayServer, Reply, record
 from tests.golden.root_models.root_models_models import (
     EVENTS_SPEC,
     Event,
@@ -241,6 +242,18 @@ def test_a_retry_shows_the_model_its_envelope_and_the_errors(
     *_, call, answer = server.requests[1].body["messages"]
     assert call["tool_calls"][0]["function"]["arguments"] == wrong
     assert "items.0.name" in answer["content"]
+
+
+def test_a_recording_keeps_the_envelope_and_replays_in_any_mode(
+    server: ReplayServer, client: OpenAI, tmp_path: Path
+) -> None:
+    server.enqueue(Reply.of(ANSWER, 3))
+    recording = record(EVENTS_SPEC, client, tmp_path / "events.json", messages=[], model="m")
+    assert recording.replies[0].text == ANSWER  # what the model sent, envelope and all
+    with ReplayServer(Recording.load(tmp_path / "events.json")) as replay:
+        other = OpenAI(base_url=replay.base_url, api_key="t")
+        with other, stream_events(other, messages=MESSAGES, model="m", mode="responses") as stream:
+            assert list(stream.elements()) == FINAL.root
 
 
 @pytest.fixture
