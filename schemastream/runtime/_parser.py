@@ -264,16 +264,22 @@ def _finish(parser: SnapshotParser) -> tuple[Any, bool]:
     return parser.finish(), not was_complete
 
 
-def parse_partial(chunks: Iterable[str], **limits: Any) -> Iterator[Any]:
+def parse_partial(
+    chunks: Iterable[str],
+    *,
+    max_depth: int | None = DEFAULT_MAX_DEPTH,
+    max_size: int | None = DEFAULT_MAX_SIZE,
+) -> Iterator[Any]:
     """Yield the plain partial JSON value after each chunk that changed it.
 
     The last value equals ``json.loads`` of the whole text; anything ``json.loads``
     rejects raises ``JSONParseError``, and text that ends early ``IncompleteJSONError``.
+    The limits are ``SnapshotParser``'s (``None``: no limit).
 
     >>> list(parse_partial(['{"a": [1, 2', '2], "b": "x', 'y"}']))
     [{'a': [1]}, {'a': [1, 22], 'b': 'x'}, {'a': [1, 22], 'b': 'xy'}]
     """
-    parser = SnapshotParser(None, **limits)
+    parser = SnapshotParser(None, max_depth=max_depth, max_size=max_size)
     for chunk in chunks:
         if parser.feed(chunk):
             yield parser.value
@@ -282,9 +288,14 @@ def parse_partial(chunks: Iterable[str], **limits: Any) -> Iterator[Any]:
         yield final
 
 
-async def aparse_partial(chunks: AsyncIterable[str], **limits: Any) -> AsyncIterator[Any]:
+async def aparse_partial(
+    chunks: AsyncIterable[str],
+    *,
+    max_depth: int | None = DEFAULT_MAX_DEPTH,
+    max_size: int | None = DEFAULT_MAX_SIZE,
+) -> AsyncIterator[Any]:
     """The async twin of ``parse_partial``."""
-    parser = SnapshotParser(None, **limits)
+    parser = SnapshotParser(None, max_depth=max_depth, max_size=max_size)
     async for chunk in chunks:
         if parser.feed(chunk):
             yield parser.value
