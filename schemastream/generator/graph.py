@@ -166,9 +166,10 @@ def spec_name(snake: str) -> str:
 class StreamTarget:
     """A streamable model and everything its helpers embed.
 
-    ``openai`` is False for a JSON Schema root that is not an object: OpenAI takes only
-    an object at the root of function parameters and of a strict ``json_schema``, so
-    such a model gets its spec and the ``parse_*`` helpers only.
+    OpenAI takes only an object at the root of function parameters and of a strict
+    ``json_schema``. A root model of a list is asked for inside an object, under the key
+    ``envelope`` (whose schemas ``schema_json``/``strict_schema_json`` are); any other
+    root that is not an object has ``openai`` False: its spec and ``parse_*`` helpers only.
     """
 
     model: str
@@ -179,6 +180,7 @@ class StreamTarget:
     strict_note: str
     description: str
     openai: bool = True
+    envelope: str | None = None
 
     @property
     def helper_names(self) -> tuple[str, ...]:

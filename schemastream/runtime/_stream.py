@@ -22,11 +22,12 @@ from collections.abc import (
 )
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
-from ._elements import ElementPath, ElementReader
+from ._elements import ElementPath, ElementReader, ListStream
+from ._envelope import Envelope
 from ._errors import (
     FinalValidationError,
     IncompleteJSONError,
@@ -62,7 +63,9 @@ class StreamSpec(Generic[P, F]):
     The partial class comes as ``partial`` or, in generated code, as ``load_partial``: a
     function called on first use, so importing ``stream.py`` creates no partial class.
     The schemas are embedded as JSON text and parsed on first use, so importing a
-    generated package with many models stays cheap.
+    generated package with many models stays cheap. ``envelope`` is the key the API is
+    asked to put the value under (``"items"`` for a root array: OpenAI needs an object at
+    the root); its schemas are already the envelope's, and ``parse_*`` read the bare value.
     """
 
     name: str
@@ -71,6 +74,7 @@ class StreamSpec(Generic[P, F]):
     strict_schema_json: str | None
     description: str
     strict_note: str
+    envelope: str | None
     load_partial: Callable[[], type[P]]
 
     def __init__(
@@ -84,6 +88,7 @@ class StreamSpec(Generic[P, F]):
         strict_schema_json: str | None = None,
         description: str = "",
         strict_note: str = "",
+        envelope: str | None = None,
     ) -> None:
         values: dict[str, Any] = {
             "name": name,
@@ -92,6 +97,7 @@ class StreamSpec(Generic[P, F]):
             "strict_schema_json": strict_schema_json,
             "description": description,
             "strict_note": strict_note,
+            "envelope": envelope,
         }
         if partial is not None and load_partial is None:
             values["load_partial"] = _returning(partial)
@@ -202,7 +208,11 @@ async def _started(source: object) -> None:
 
 
 class _StreamCore(Generic[P, F]):
-    """State shared by the sync and async streams: parser, attempts, result."""
+    """State shared by the sync and async streams: parser, attempts, result.
+
+    With an ``envelope`` the parser reads ``{envelope: <value>}``, and everything the
+    stream shows (snapshots, ``final``, elements, patches) is of the value inside.
+    """
 
     def __init__(
         self,
@@ -213,16 +223,21 @@ class _StreamCore(Generic[P, F]):
         tolerant: bool,
         max_depth: int | None,
         max_size: int | None,
+        envelope: str | None,
     ) -> None:
-        self._partial = partial
         self._full = full
+        self._envelope: Envelope[P, F] | None = None
+        self._parsed: type[BaseModel] = partial
+        if envelope is not None:
+            self._envelope = Envelope(envelope, partial, full)
+            self._parsed = self._envelope.partial
         self._max_retries = max_retries
         self._limits: dict[str, Any] = {"tolerant": tolerant}
         if max_depth is not None:
             self._limits["max_depth"] = max_depth
         if max_size is not None:
             self._limits["max_size"] = max_size
-        self._parser = SnapshotParser(partial, **self._limits)
+        self._parser = SnapshotParser(self._parsed, **self._limits)
         # What elements() and patches() ask of every attempt's parser.
         self._readers: list[ElementReader[Any]] = []
         self._record = False
@@ -241,6 +256,8 @@ class _StreamCore(Generic[P, F]):
     @property
     def snapshot(self) -> P | None:
         """The last snapshot (``None`` before any)."""
+        if self._envelope is not None:
+            return self._envelope.inside(self._parser.value)
         value: P | None = self._parser.value
         return value
 
@@ -263,8 +280,8 @@ class _StreamCore(Generic[P, F]):
     def _fill(self, exc: StreamError) -> StreamError:
         if not exc.text:
             exc.text = self._parser.text
-        if exc.snapshot is None:
-            exc.snapshot = self._parser.value
+        if exc.snapshot is None or self._envelope is not None:  # the parser's is the envelope
+            exc.snapshot = self.snapshot
         exc.add_reasoning(self.reasoning)
         exc.attempts = self.attempts
         self._error = exc
@@ -280,13 +297,16 @@ class _StreamCore(Generic[P, F]):
         self.usage = getattr(source, "usage", None)
         self._parser.finish()
         try:
-            model = self._full.model_validate_json(self._parser.json_text)
+            if self._envelope is None:
+                model = self._full.model_validate_json(self._parser.json_text)
+            else:
+                model = self._envelope.validate_json(self._parser.json_text)
         except ValidationError as exc:
             error = FinalValidationError(
                 self._full.__name__,
                 exc.errors(include_url=False),
                 text=self._parser.text,
-                snapshot=self._parser.value,
+                snapshot=self.snapshot,
             )
             raise error from exc
         self._final = model
@@ -303,7 +323,7 @@ class _StreamCore(Generic[P, F]):
     def _restart(self) -> None:
         self.attempts += 1
         self.usage = None
-        self._parser = SnapshotParser(self._partial, **self._limits)
+        self._parser = SnapshotParser(self._parsed, **self._limits)
         self._parser.changes.record = self._record
         for reader in self._readers:
             reader.watch(self._parser.changes)
@@ -311,9 +331,15 @@ class _StreamCore(Generic[P, F]):
     # --- change streams: elements() and patches() ---------------------------------------
 
     def _element_reader(
-        self, select: Callable[[F], Sequence[T]], started: bool
+        self, select: Callable[[F], Sequence[T]] | None, started: bool
     ) -> ElementReader[T]:
-        path: ElementPath[T] = ElementPath.of(self._full, select)
+        path: ElementPath[T]
+        if select is None:
+            path = ElementPath.whole(self._full)
+        else:
+            path = ElementPath.of(self._full, select)
+        if self._envelope is not None:
+            path = path.inside(self._envelope.key)
         if started:
             raise RuntimeError("call elements() before reading the stream: items already read")
         reader = ElementReader(path, self._parser.changes)
@@ -329,7 +355,7 @@ class _StreamCore(Generic[P, F]):
                 yield reader.validate(item, text)
             except FinalValidationError as exc:
                 exc.text = parser.text  # joined only now: per item, it would be quadratic
-                exc.snapshot = parser.value
+                exc.snapshot = self.snapshot
                 exc.attempts = self.attempts
                 raise
 
@@ -338,6 +364,13 @@ class _StreamCore(Generic[P, F]):
             raise RuntimeError("call patches() before reading the stream: changes already read")
         self._record = self._parser.changes.record = True
         return PatchWriter(standard=standard)
+
+    def _operations(self, writer: PatchWriter) -> list[PatchOperation]:
+        """The last feed's changes as operations on the stream's value."""
+        operations = writer.operations(self._parser.changes.entries)
+        if self._envelope is not None:
+            return self._envelope.operations(operations)
+        return operations
 
     def _require_final(self) -> F:
         if self._error is not None:
@@ -358,6 +391,10 @@ class _StreamCore(Generic[P, F]):
 
 class PartialStream(_StreamCore[P, F]):
     """Iterate for ``Partial<Name>`` snapshots; ``final`` is the validated ``<Name>``.
+
+    With ``envelope="items"`` the text is ``{"items": <value>}`` (how a root array is asked
+    of the API) and the snapshots, ``final``, ``elements()`` and ``patches()`` are of the
+    value inside; ``text`` and the errors keep the text as received.
 
     >>> from pydantic import BaseModel
     >>> from schemastream.runtime import PartialModel
@@ -385,6 +422,7 @@ class PartialStream(_StreamCore[P, F]):
         tolerant: bool = False,
         max_depth: int | None = None,
         max_size: int | None = None,
+        envelope: str | None = None,
     ) -> None:
         super().__init__(
             partial,
@@ -393,6 +431,7 @@ class PartialStream(_StreamCore[P, F]):
             tolerant=tolerant,
             max_depth=max_depth,
             max_size=max_size,
+            envelope=envelope,
         )
         self._source = source
         self._retry = retry
@@ -406,19 +445,29 @@ class PartialStream(_StreamCore[P, F]):
         # One iterator per stream: a loop left early can be resumed, e.g. by ``final``.
         if self._snapshots is None:
             steps = self._shared_run()
-            # Without element streams the run yields changed snapshots only: no filter.
-            self._snapshots = (
-                (s for s in steps if self._parser.changes.changed) if self._readers else steps
-            )
+            if self._envelope is not None:
+                self._snapshots = self._envelope.snapshots(steps)
+            else:
+                # Without element streams the run yields changed snapshots only: no filter.
+                self._snapshots = (
+                    (s for s in steps if self._parser.changes.changed) if self._readers else steps
+                )
         return self._snapshots
 
-    def elements(self, select: Callable[[F], Sequence[T]]) -> Iterator[T]:
+    @overload
+    def elements(self: ListStream[T]) -> Iterator[T]: ...
+
+    @overload
+    def elements(self, select: Callable[[F], Sequence[T]]) -> Iterator[T]: ...
+
+    def elements(self, select: Callable[[F], Sequence[T]] | None = None) -> Iterator[T]:
         """Each item of the list ``select`` names, validated as the full item type, as it completes.
 
         ``select`` is a chain of attributes of the full model (``lambda m: m.users``,
-        ``lambda m: m.agenda.items``), recorded once. An item that fails validation raises
-        ``FinalValidationError`` naming its index; ``final`` works after. Call it before
-        reading the stream.
+        ``lambda m: m.agenda.items``), recorded once; without it, the items of a stream
+        whose value is a list (a root model of a list, such as a JSON Schema's root array).
+        An item that fails validation raises ``FinalValidationError`` naming its index;
+        ``final`` works after. Call it before reading the stream.
         """
         reader = self._element_reader(select, started=self._steps is not None)
         return self._elements(reader)
@@ -437,7 +486,7 @@ class PartialStream(_StreamCore[P, F]):
         Call it before reading the stream.
         """
         writer = self._patch_writer(standard, started=self._steps is not None)
-        return (writer.operations(self._parser.changes.entries) for _ in self)
+        return (self._operations(writer) for _ in self)
 
     def _shared_run(self) -> Iterator[P]:
         if self._steps is None:
@@ -526,6 +575,7 @@ class AsyncPartialStream(_StreamCore[P, F]):
         tolerant: bool = False,
         max_depth: int | None = None,
         max_size: int | None = None,
+        envelope: str | None = None,
     ) -> None:
         super().__init__(
             partial,
@@ -534,6 +584,7 @@ class AsyncPartialStream(_StreamCore[P, F]):
             tolerant=tolerant,
             max_depth=max_depth,
             max_size=max_size,
+            envelope=envelope,
         )
         self._source = source
         self._retry = retry
@@ -545,8 +596,11 @@ class AsyncPartialStream(_StreamCore[P, F]):
 
     def __aiter__(self) -> AsyncIterator[P]:
         if self._snapshots is None:
-            # Without element streams the run yields changed snapshots only: no filter.
-            self._snapshots = self._changed_snapshots() if self._readers else self._shared_run()
+            if self._envelope is not None:
+                self._snapshots = self._envelope.asnapshots(self._shared_run())
+            else:
+                # Without element streams the run yields changed snapshots only: no filter.
+                self._snapshots = self._changed_snapshots() if self._readers else self._shared_run()
         return self._snapshots
 
     async def _changed_snapshots(self) -> AsyncIterator[P]:
@@ -554,7 +608,13 @@ class AsyncPartialStream(_StreamCore[P, F]):
             if self._parser.changes.changed:
                 yield snapshot
 
-    def elements(self, select: Callable[[F], Sequence[T]]) -> AsyncIterator[T]:
+    @overload
+    def elements(self: ListStream[T]) -> AsyncIterator[T]: ...
+
+    @overload
+    def elements(self, select: Callable[[F], Sequence[T]]) -> AsyncIterator[T]: ...
+
+    def elements(self, select: Callable[[F], Sequence[T]] | None = None) -> AsyncIterator[T]:
         """The async twin of ``PartialStream.elements``."""
         reader = self._element_reader(select, started=self._steps is not None)
         return self._elements(reader)
@@ -572,7 +632,7 @@ class AsyncPartialStream(_StreamCore[P, F]):
 
     async def _patches(self, writer: PatchWriter) -> AsyncIterator[list[PatchOperation]]:
         async for _ in self:
-            yield writer.operations(self._parser.changes.entries)
+            yield self._operations(writer)
 
     def _shared_run(self) -> AsyncIterator[P]:
         if self._steps is None:
