@@ -168,9 +168,10 @@ class StreamTarget:
     """A streamable model: its helpers' names, its request schemas (as JSON text, for
     warnings and hashes) and its ``root`` definition, which ``stream.py`` names.
 
-    ``openai`` is False for a JSON Schema root that is not an object: OpenAI takes only
-    an object at the root of function parameters and of a strict ``json_schema``, so
-    such a model gets its spec and the ``parse_*`` helpers only.
+    OpenAI takes only an object at the root of function parameters and of a strict
+    ``json_schema``. A root model of a list is asked for inside an object, under the key
+    ``envelope`` (whose schemas ``schema_json``/``strict_schema_json`` are); any other
+    root that is not an object has ``openai`` False: its spec and ``parse_*`` helpers only.
     """
 
     model: str
@@ -182,6 +183,7 @@ class StreamTarget:
     openai: bool = True
     root: str = ""  # its definition in the package's SchemaDefinitions
     strict_root: str = ""  # the strict root's own entry, where it differs from root's
+    envelope: str | None = None
 
     @property
     def helper_names(self) -> tuple[str, ...]:

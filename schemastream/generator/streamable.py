@@ -1,9 +1,10 @@
 """Which models get stream helpers, under which names, with which embedded schemas.
 
-A JSON Schema streams its root (a root that is not an object gets only the ``parse_*``
-helpers, an enum root none); an OpenAPI document streams every object schema under
-``components/schemas``, narrowed by ``--stream-model``. Both schemas per model are
-computed here, at build time, and taken apart into definitions stored once per package.
+A JSON Schema streams its root (a root array is asked for as ``{"items": [...]}``, any
+other root that is not an object gets only the ``parse_*`` helpers, an enum root none); an
+OpenAPI document streams every object schema under ``components/schemas``, narrowed by
+``--stream-model``. Both schemas per model are computed here, at build time, and taken
+apart into definitions stored once per package.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..runtime._schemas import DEFS, assemble_schema, schema_objects
+from ..runtime._schemas import DEFS, assemble_schema, envelope_schema, schema_objects
 from .errors import GeneratorError
-from .graph import ModelSpec, SchemaDefinitions, StreamTarget, spec_name
+from .graph import ListType, ModelSpec, SchemaDefinitions, StreamTarget, spec_name
 from .jsonschema import Schema, local_tokens
 from .naming import snake_case, unique_names
 from .plain import plain_definitions
 from .strict import StrictResult
 
-__all__ = ["select_streamable", "stream_targets"]
+__all__ = ["ENVELOPE", "is_list_root", "select_streamable", "stream_targets"]
+
+#: The key a root array is asked for under: OpenAI needs an object at the root.
+ENVELOPE = "items"
 
 _NO_OBJECT = (
     "the root is not an object: OpenAI needs an object at the root of function parameters "
@@ -82,7 +86,7 @@ def select_streamable(
             f"{file_name}: the root schema is an enum ({root.name}), which has no partial "
             "twin; models and partials are generated, stream helpers are not"
         ]
-    if root.kind == "root":
+    if root.kind == "root" and not is_list_root(root):
         snake = snake_case(root.name)  # the only target, so never suffixed
         return [root], [
             f"{file_name}: the root schema is a root model ({root.name}), not an object; "
@@ -90,6 +94,15 @@ def select_streamable(
             "at the root of function parameters and of a strict json_schema"
         ]
     return [root], []
+
+
+def is_list_root(model: ModelSpec) -> bool:
+    """Whether ``model`` is a root model of a list (a root array): asked for in an envelope."""
+    return (
+        model.kind == "root"
+        and len(model.fields) == 1
+        and isinstance(model.fields[0].type, ListType)
+    )
 
 
 def _by_class_name(models: Any, name: str) -> ModelSpec | None:
@@ -126,7 +139,13 @@ def stream_targets(
             lambda name: json.loads(texts[name]),
             lambda name: plain.base_names.get(name, name),
         )
-        openai = model.kind == "object"
+        envelope = ENVELOPE if is_list_root(model) else None
+        if envelope is not None:
+            # As the runtime wraps it; the root's own definition, if it moved, is named too.
+            schema, own = envelope_schema(schema, envelope, model.name)
+            if own:
+                names[root] = own
+        openai = model.kind == "object" or envelope is not None
         strict_json, strict_note = None, _NO_OBJECT
         if openai:
             result = strict_schema(schema)
@@ -144,6 +163,7 @@ def stream_targets(
                 strict_note=strict_note,
                 openai=openai,
                 root=root,
+                envelope=envelope,
             )
         )
     strict_roots = strict.settle_roots()
@@ -167,7 +187,7 @@ class _StrictDefinitions:
     A definition converts the same in every model that reaches it (only the names of
     refs differ), so each is stored once. A strict root can differ from the same
     schema's strict definition (a root that is only a ``$ref`` is merged with its
-    target): it then gets an entry of its own.
+    target; a root array's is its envelope): it then gets an entry of its own.
     """
 
     def __init__(self) -> None:

@@ -355,6 +355,7 @@ def stream_structured(
         retry=call.retry if max_retries else None,
         max_retries=max_retries,
         tolerant=call.mode == "json",
+        envelope=spec.envelope,
     )
 
 
@@ -422,6 +423,7 @@ def astream_structured(
         retry=call.retry if max_retries else None,
         max_retries=max_retries,
         tolerant=call.mode == "json",
+        envelope=spec.envelope,
     )
 
 
@@ -448,6 +450,7 @@ def create_structured(
         retry=call.refetch if max_retries else None,
         max_retries=max_retries,
         tolerant=call.mode == "json",
+        envelope=spec.envelope,
     )
     return stream.final
 
@@ -472,5 +475,6 @@ async def acreate_structured(
         retry=call.refetch if max_retries else None,
         max_retries=max_retries,
         tolerant=call.mode == "json",
+        envelope=spec.envelope,
     )
     return await stream.get_final()

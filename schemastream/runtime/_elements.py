@@ -10,21 +10,42 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar, Union
+from typing import Any, Generic, Protocol, TypeVar, Union
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from ._changes import ChangeLog, Item, WatchPath
 from ._errors import FinalValidationError
 
-__all__ = ["ElementPath", "ElementReader"]
+__all__ = ["ElementPath", "ElementReader", "ListModel", "ListStream"]
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 _SELECT = (
     "select must be a chain of attributes of the full model that ends at a list, such as "
     "`lambda m: m.users` or `lambda m: m.agenda.items`"
+)
+
+
+class ListModel(Protocol[T_co]):
+    """A model whose value is a list: a ``RootModel`` of ``list[T]``."""
+
+    @property
+    def root(self) -> Sequence[T_co]: ...
+
+
+class ListStream(Protocol[T_co]):
+    """A stream whose value is a list: ``elements()`` needs no ``select`` there."""
+
+    @property
+    def final(self) -> ListModel[T_co]: ...
+
+
+_WHOLE = (
+    "elements() without select needs a stream whose value is a list (a RootModel of a "
+    "list, such as the model of a JSON Schema whose root is an array)"
 )
 
 
@@ -62,10 +83,23 @@ class ElementPath(Generic[T]):
     """Where a list is in the full model (keys from the root) and the type of its items."""
 
     def __init__(self, names: tuple[str, ...], keys: WatchPath, item: Any) -> None:
+        #: the attributes that lead to the list, for messages and error locations
         self.names = names
         self.keys = keys
         self.item = item
         self.adapter: TypeAdapter[T] = _adapter(item)
+
+    @classmethod
+    def whole(cls, full: type[BaseModel]) -> ElementPath[Any]:
+        """The list that is the whole value of ``full``, a ``RootModel`` of a list."""
+        item = _item_of(_root_annotation(full))
+        if item is _NOT_A_LIST:
+            raise TypeError(f"{_WHOLE}; the stream's value is a {full.__name__}; {_SELECT}")
+        return cls((), (), item)
+
+    def inside(self, key: str) -> ElementPath[T]:
+        """The same list, in a value sent as ``{key: <value>}``."""
+        return ElementPath((key, *self.names), (frozenset({key}), *self.keys), self.item)
 
     @classmethod
     def of(cls, full: type[BaseModel], select: Callable[[Any], Sequence[T]]) -> ElementPath[T]:
@@ -81,7 +115,8 @@ class ElementPath(Generic[T]):
             field = model.model_fields.get(name)
             if field is None:
                 raise TypeError(f"{_SELECT}; {model.__name__} has no field {name!r}")
-            keys.append(frozenset({name if field.alias is None else field.alias, name}))
+            if not issubclass(model, RootModel):  # a root model's value is its ``root``: no key
+                keys.append(frozenset({name if field.alias is None else field.alias, name}))
             annotation = _unwrap(field.annotation)
             last = position == len(recorder.names) - 1
             if last:
@@ -89,12 +124,33 @@ class ElementPath(Generic[T]):
             if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
                 raise TypeError(f"{_SELECT}; {model.__name__}.{name} is not a model")
             model = annotation
-        origin = typing.get_origin(annotation)
-        if origin not in (list, Sequence, typing.List, typing.Sequence):  # noqa: UP006
+        item = _item_of(annotation)
+        if item is _NOT_A_LIST:
             chain = ".".join(recorder.names)
             raise TypeError(f"{_SELECT}; {full.__name__}.{chain} is {annotation!r}, not a list")
-        (item,) = typing.get_args(annotation) or (Any,)
         return cls(tuple(recorder.names), tuple(keys), item)
+
+
+_LISTS = (list, Sequence, typing.List, typing.Sequence)  # noqa: UP006
+_NOT_A_LIST = object()
+
+
+def _item_of(annotation: Any) -> Any:
+    """The item type of a list annotation (``Any`` for a bare ``list``), else ``_NOT_A_LIST``."""
+    if annotation in _LISTS:
+        return Any
+    if typing.get_origin(annotation) in _LISTS:
+        (item,) = typing.get_args(annotation) or (Any,)
+        return item
+    return _NOT_A_LIST
+
+
+def _root_annotation(full: type[BaseModel]) -> Any:
+    """The annotation of a ``RootModel``'s ``root`` (``None`` for any other model)."""
+    if not issubclass(full, RootModel):
+        return None
+    field = full.model_fields.get("root")
+    return None if field is None else _unwrap(field.annotation)
 
 
 _ADAPTERS: dict[object, TypeAdapter[Any]] = {}

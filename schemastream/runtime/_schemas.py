@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
 from typing import Any
 
-__all__ = ["SchemaTable", "assemble_schema", "schema_objects"]
+__all__ = ["SchemaTable", "assemble_schema", "envelope_schema", "schema_objects"]
 
 DEFS = "#/$defs/"
 # Values under these keywords are data (instances), never schemas: a "$ref" inside is text.
@@ -92,6 +92,38 @@ def assemble_schema(
     return schema, names
 
 
+def envelope_schema(schema: Mapping[str, Any], key: str, name: str) -> tuple[dict[str, Any], str]:
+    """``{key: <schema>}``: an object schema holding an assembled ``schema`` as its one
+    required property (how a root array is asked for: OpenAI needs an object at the root).
+
+    ``$defs`` move up to the envelope, so their refs still resolve; a schema that refers
+    to itself (``#``) moves into ``$defs`` as ``name`` (``name_2``... if taken), since
+    ``#`` is now the envelope. Returns the envelope and that name ("" if not moved).
+    """
+    inner: dict[str, Any] = json.loads(json.dumps(schema))
+    own_refs = [node for node in schema_objects(inner) if node.get("$ref") == "#"]
+    defs: dict[str, Any] = inner.pop("$defs", {})
+    value: dict[str, Any] = inner
+    own = ""
+    if own_refs:
+        own, counter = name, 2
+        while own in defs:
+            own, counter = f"{name}_{counter}", counter + 1
+        value = {"$ref": DEFS + own}
+        for ref in own_refs:
+            ref["$ref"] = value["$ref"]
+        defs[own] = inner
+    envelope: dict[str, Any] = {
+        "type": "object",
+        "properties": {key: value},
+        "required": [key],
+        "additionalProperties": False,
+    }
+    if defs:
+        envelope["$defs"] = {n: defs[n] for n in sorted(defs)}
+    return envelope, own
+
+
 def _definition(ref: str) -> str:
     if not ref.startswith(DEFS):
         raise ValueError(f"a shared definition refers to {ref!r}, not to {DEFS}<name>")
@@ -141,10 +173,14 @@ class SchemaTable:
         bases = self._texts("BASE_NAMES")
         return assemble_schema(root, self._loader("PLAIN"), lambda name: bases.get(name, name))
 
-    def strict(self, root: str, names: Mapping[str, str], *, start: str = "") -> dict[str, Any]:
+    def strict(
+        self, root: str, names: Mapping[str, str], *, start: str = "", envelope: bool = False
+    ) -> dict[str, Any]:
         """The strict variant of ``root``'s schema; ``names`` are those of its plain schema.
 
-        ``start`` is the strict root's own entry, where it differs from ``root``'s.
+        ``start`` is the strict root's own entry, where it differs from ``root``'s. With
+        ``envelope`` that entry is the envelope's (see ``envelope_schema``): ``#`` is the
+        envelope, and ``root``'s own definition, if reached, is named in ``names`` too.
         """
 
         def local(name: str) -> str:
@@ -152,5 +188,8 @@ class SchemaTable:
                 raise KeyError(f"{self.module}: strict {root!r} refers to {name!r}, not in plain")
             return names[name]
 
-        schema, _ = assemble_schema(root, self._loader("STRICT"), local, start=start or None)
+        if envelope:
+            schema, _ = assemble_schema(start or root, self._loader("STRICT"), local)
+        else:
+            schema, _ = assemble_schema(root, self._loader("STRICT"), local, start=start or None)
         return schema

@@ -22,11 +22,12 @@ from collections.abc import (
 )
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
-from ._elements import ElementPath, ElementReader
+from ._elements import ElementPath, ElementReader, ListStream
+from ._envelope import Envelope
 from ._errors import (
     FinalValidationError,
     IncompleteJSONError,
@@ -36,7 +37,7 @@ from ._errors import (
 )
 from ._parser import SnapshotParser
 from ._patches import PatchOperation, PatchWriter
-from ._schemas import SchemaTable
+from ._schemas import SchemaTable, envelope_schema
 
 if TYPE_CHECKING:
     from openai.types import CompletionUsage
@@ -66,12 +67,16 @@ class StreamSpec(Generic[P, F]):
     in generated code, as the name of a definition in the package's ``SchemaTable``
     (``schemas``, ``root``; ``strict_root`` where the strict root is stored apart):
     assembled on first use and kept, so importing a generated package with many models
-    stays cheap. Without a strict variant, ``strict_note`` says why.
+    stays cheap. Without a strict variant, ``strict_note`` says why. ``envelope`` is the
+    key the API is asked to put the value under (``"items"`` for a root array: OpenAI
+    needs an object at the root); the request schemas are the envelope's (JSON text is
+    given so, a table's root is wrapped), and ``parse_*`` read the bare value.
     """
 
     name: str
     full: type[F]
     strict_note: str
+    envelope: str | None
     load_partial: Callable[[], type[P]]
     schemas: SchemaTable | None
     root: str
@@ -91,6 +96,7 @@ class StreamSpec(Generic[P, F]):
         schemas: SchemaTable | None = None,
         root: str = "",
         strict_root: str = "",
+        envelope: str | None = None,
     ) -> None:
         values: dict[str, Any] = {
             "name": name,
@@ -99,6 +105,7 @@ class StreamSpec(Generic[P, F]):
             "schemas": schemas,
             "root": root,
             "strict_root": strict_root,
+            "envelope": envelope,
         }
         if partial is not None and load_partial is None:
             values["load_partial"] = _returning(partial)
@@ -146,9 +153,18 @@ class StreamSpec(Generic[P, F]):
         return self.schemas.plain(self.root)
 
     @cached_property
+    def _requested(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The plain request schema and its definitions' names: in the envelope, if any."""
+        schema, names = self._assembled
+        if self.envelope is None or self.schemas is None:
+            return schema, names
+        envelope, own = envelope_schema(schema, self.envelope, self.name)
+        return envelope, ({**names, self.root: own} if own else names)
+
+    @cached_property
     def schema(self) -> dict[str, Any]:
         """The plain JSON Schema, for ``tools`` and ``json`` modes."""
-        return self._assembled[0]
+        return self._requested[0]
 
     @cached_property
     def strict_schema(self) -> dict[str, Any] | None:
@@ -160,7 +176,12 @@ class StreamSpec(Generic[P, F]):
             return value
         if self.strict_note:
             return None
-        return self.schemas.strict(self.root, self._assembled[1], start=self.strict_root)
+        return self.schemas.strict(
+            self.root,
+            self._requested[1],
+            start=self.strict_root,
+            envelope=self.envelope is not None,
+        )
 
     @cached_property
     def schema_json(self) -> str:
@@ -176,7 +197,7 @@ class StreamSpec(Generic[P, F]):
     @cached_property
     def description(self) -> str:
         """The root schema's description: what a tool or response format is described as."""
-        text = self.schema.get("description")
+        text = self._assembled[0].get("description")  # the value's, not its envelope's
         return text if isinstance(text, str) else ""
 
 
@@ -254,7 +275,11 @@ async def _started(source: object) -> None:
 
 
 class _StreamCore(Generic[P, F]):
-    """State shared by the sync and async streams: parser, attempts, result."""
+    """State shared by the sync and async streams: parser, attempts, result.
+
+    With an ``envelope`` the parser reads ``{envelope: <value>}``, and everything the
+    stream shows (snapshots, ``final``, elements, patches) is of the value inside.
+    """
 
     def __init__(
         self,
@@ -265,16 +290,21 @@ class _StreamCore(Generic[P, F]):
         tolerant: bool,
         max_depth: int | None,
         max_size: int | None,
+        envelope: str | None,
     ) -> None:
-        self._partial = partial
         self._full = full
+        self._envelope: Envelope[P, F] | None = None
+        self._parsed: type[BaseModel] = partial
+        if envelope is not None:
+            self._envelope = Envelope(envelope, partial, full)
+            self._parsed = self._envelope.partial
         self._max_retries = max_retries
         self._limits: dict[str, Any] = {"tolerant": tolerant}
         if max_depth is not None:
             self._limits["max_depth"] = max_depth
         if max_size is not None:
             self._limits["max_size"] = max_size
-        self._parser = SnapshotParser(partial, **self._limits)
+        self._parser = SnapshotParser(self._parsed, **self._limits)
         # What elements() and patches() ask of every attempt's parser.
         self._readers: list[ElementReader[Any]] = []
         self._record = False
@@ -293,6 +323,8 @@ class _StreamCore(Generic[P, F]):
     @property
     def snapshot(self) -> P | None:
         """The last snapshot (``None`` before any)."""
+        if self._envelope is not None:
+            return self._envelope.inside(self._parser.value)
         value: P | None = self._parser.value
         return value
 
@@ -315,8 +347,8 @@ class _StreamCore(Generic[P, F]):
     def _fill(self, exc: StreamError) -> StreamError:
         if not exc.text:
             exc.text = self._parser.text
-        if exc.snapshot is None:
-            exc.snapshot = self._parser.value
+        if exc.snapshot is None or self._envelope is not None:  # the parser's is the envelope
+            exc.snapshot = self.snapshot
         exc.add_reasoning(self.reasoning)
         exc.attempts = self.attempts
         self._error = exc
@@ -332,13 +364,16 @@ class _StreamCore(Generic[P, F]):
         self.usage = getattr(source, "usage", None)
         self._parser.finish()
         try:
-            model = self._full.model_validate_json(self._parser.json_text)
+            if self._envelope is None:
+                model = self._full.model_validate_json(self._parser.json_text)
+            else:
+                model = self._envelope.validate_json(self._parser.json_text)
         except ValidationError as exc:
             error = FinalValidationError(
                 self._full.__name__,
                 exc.errors(include_url=False),
                 text=self._parser.text,
-                snapshot=self._parser.value,
+                snapshot=self.snapshot,
             )
             raise error from exc
         self._final = model
@@ -355,7 +390,7 @@ class _StreamCore(Generic[P, F]):
     def _restart(self) -> None:
         self.attempts += 1
         self.usage = None
-        self._parser = SnapshotParser(self._partial, **self._limits)
+        self._parser = SnapshotParser(self._parsed, **self._limits)
         self._parser.changes.record = self._record
         for reader in self._readers:
             reader.watch(self._parser.changes)
@@ -363,9 +398,15 @@ class _StreamCore(Generic[P, F]):
     # --- change streams: elements() and patches() ---------------------------------------
 
     def _element_reader(
-        self, select: Callable[[F], Sequence[T]], started: bool
+        self, select: Callable[[F], Sequence[T]] | None, started: bool
     ) -> ElementReader[T]:
-        path: ElementPath[T] = ElementPath.of(self._full, select)
+        path: ElementPath[T]
+        if select is None:
+            path = ElementPath.whole(self._full)
+        else:
+            path = ElementPath.of(self._full, select)
+        if self._envelope is not None:
+            path = path.inside(self._envelope.key)
         if started:
             raise RuntimeError("call elements() before reading the stream: items already read")
         reader = ElementReader(path, self._parser.changes)
@@ -381,7 +422,7 @@ class _StreamCore(Generic[P, F]):
                 yield reader.validate(item, text)
             except FinalValidationError as exc:
                 exc.text = parser.text  # joined only now: per item, it would be quadratic
-                exc.snapshot = parser.value
+                exc.snapshot = self.snapshot
                 exc.attempts = self.attempts
                 raise
 
@@ -390,6 +431,13 @@ class _StreamCore(Generic[P, F]):
             raise RuntimeError("call patches() before reading the stream: changes already read")
         self._record = self._parser.changes.record = True
         return PatchWriter(standard=standard)
+
+    def _operations(self, writer: PatchWriter) -> list[PatchOperation]:
+        """The last feed's changes as operations on the stream's value."""
+        operations = writer.operations(self._parser.changes.entries)
+        if self._envelope is not None:
+            return self._envelope.operations(operations)
+        return operations
 
     def _require_final(self) -> F:
         if self._error is not None:
@@ -410,6 +458,10 @@ class _StreamCore(Generic[P, F]):
 
 class PartialStream(_StreamCore[P, F]):
     """Iterate for ``Partial<Name>`` snapshots; ``final`` is the validated ``<Name>``.
+
+    With ``envelope="items"`` the text is ``{"items": <value>}`` (how a root array is asked
+    of the API) and the snapshots, ``final``, ``elements()`` and ``patches()`` are of the
+    value inside; ``text`` and the errors keep the text as received.
 
     >>> from pydantic import BaseModel
     >>> from schemastream.runtime import PartialModel
@@ -437,6 +489,7 @@ class PartialStream(_StreamCore[P, F]):
         tolerant: bool = False,
         max_depth: int | None = None,
         max_size: int | None = None,
+        envelope: str | None = None,
     ) -> None:
         super().__init__(
             partial,
@@ -445,6 +498,7 @@ class PartialStream(_StreamCore[P, F]):
             tolerant=tolerant,
             max_depth=max_depth,
             max_size=max_size,
+            envelope=envelope,
         )
         self._source = source
         self._retry = retry
@@ -458,19 +512,29 @@ class PartialStream(_StreamCore[P, F]):
         # One iterator per stream: a loop left early can be resumed, e.g. by ``final``.
         if self._snapshots is None:
             steps = self._shared_run()
-            # Without element streams the run yields changed snapshots only: no filter.
-            self._snapshots = (
-                (s for s in steps if self._parser.changes.changed) if self._readers else steps
-            )
+            if self._envelope is not None:
+                self._snapshots = self._envelope.snapshots(steps)
+            else:
+                # Without element streams the run yields changed snapshots only: no filter.
+                self._snapshots = (
+                    (s for s in steps if self._parser.changes.changed) if self._readers else steps
+                )
         return self._snapshots
 
-    def elements(self, select: Callable[[F], Sequence[T]]) -> Iterator[T]:
+    @overload
+    def elements(self: ListStream[T]) -> Iterator[T]: ...
+
+    @overload
+    def elements(self, select: Callable[[F], Sequence[T]]) -> Iterator[T]: ...
+
+    def elements(self, select: Callable[[F], Sequence[T]] | None = None) -> Iterator[T]:
         """Each item of the list ``select`` names, validated as the full item type, as it completes.
 
         ``select`` is a chain of attributes of the full model (``lambda m: m.users``,
-        ``lambda m: m.agenda.items``), recorded once. An item that fails validation raises
-        ``FinalValidationError`` naming its index; ``final`` works after. Call it before
-        reading the stream.
+        ``lambda m: m.agenda.items``), recorded once; without it, the items of a stream
+        whose value is a list (a root model of a list, such as a JSON Schema's root array).
+        An item that fails validation raises ``FinalValidationError`` naming its index;
+        ``final`` works after. Call it before reading the stream.
         """
         reader = self._element_reader(select, started=self._steps is not None)
         return self._elements(reader)
@@ -489,7 +553,7 @@ class PartialStream(_StreamCore[P, F]):
         Call it before reading the stream.
         """
         writer = self._patch_writer(standard, started=self._steps is not None)
-        return (writer.operations(self._parser.changes.entries) for _ in self)
+        return (self._operations(writer) for _ in self)
 
     def _shared_run(self) -> Iterator[P]:
         if self._steps is None:
@@ -578,6 +642,7 @@ class AsyncPartialStream(_StreamCore[P, F]):
         tolerant: bool = False,
         max_depth: int | None = None,
         max_size: int | None = None,
+        envelope: str | None = None,
     ) -> None:
         super().__init__(
             partial,
@@ -586,6 +651,7 @@ class AsyncPartialStream(_StreamCore[P, F]):
             tolerant=tolerant,
             max_depth=max_depth,
             max_size=max_size,
+            envelope=envelope,
         )
         self._source = source
         self._retry = retry
@@ -597,8 +663,11 @@ class AsyncPartialStream(_StreamCore[P, F]):
 
     def __aiter__(self) -> AsyncIterator[P]:
         if self._snapshots is None:
-            # Without element streams the run yields changed snapshots only: no filter.
-            self._snapshots = self._changed_snapshots() if self._readers else self._shared_run()
+            if self._envelope is not None:
+                self._snapshots = self._envelope.asnapshots(self._shared_run())
+            else:
+                # Without element streams the run yields changed snapshots only: no filter.
+                self._snapshots = self._changed_snapshots() if self._readers else self._shared_run()
         return self._snapshots
 
     async def _changed_snapshots(self) -> AsyncIterator[P]:
@@ -606,7 +675,13 @@ class AsyncPartialStream(_StreamCore[P, F]):
             if self._parser.changes.changed:
                 yield snapshot
 
-    def elements(self, select: Callable[[F], Sequence[T]]) -> AsyncIterator[T]:
+    @overload
+    def elements(self: ListStream[T]) -> AsyncIterator[T]: ...
+
+    @overload
+    def elements(self, select: Callable[[F], Sequence[T]]) -> AsyncIterator[T]: ...
+
+    def elements(self, select: Callable[[F], Sequence[T]] | None = None) -> AsyncIterator[T]:
         """The async twin of ``PartialStream.elements``."""
         reader = self._element_reader(select, started=self._steps is not None)
         return self._elements(reader)
@@ -624,7 +699,7 @@ class AsyncPartialStream(_StreamCore[P, F]):
 
     async def _patches(self, writer: PatchWriter) -> AsyncIterator[list[PatchOperation]]:
         async for _ in self:
-            yield writer.operations(self._parser.changes.entries)
+            yield self._operations(writer)
 
     def _shared_run(self) -> AsyncIterator[P]:
         if self._steps is None:

@@ -139,7 +139,9 @@ def test_an_enum_field_holds_the_member_as_soon_as_its_value_is_complete() -> No
 
 
 def test_root_and_recursive_targets_stream_through_their_parse_helpers() -> None:
-    assert not hasattr(zoo_stream, "stream_tags")  # a RootModel gets the parse helpers only
+    # A RootModel of a list is asked for as {"items": [...]}; parse_tags reads the bare list.
+    assert zoo_stream.TAGS_SPEC.envelope == "items"
+    assert zoo_stream.TAGS_SPEC.schema["required"] == ["items"]
     with zoo_stream.parse_tags(['["a", "b', 'c"]']) as stream:
         snapshots = list(stream)
     assert [snap.root for snap in snapshots][-1] == ["a", "bc"]

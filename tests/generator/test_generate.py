@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from _generated import ROOT, golden_schema, imported
+from _generated import ROOT, golden_schema, imported, imported_unformatted
 from pydantic import RootModel, ValidationError
 
 from schemastream._version import __version__
 from schemastream.generator import GenerateOptions, GeneratorError, build
-from schemastream.runtime import PartialModel, StreamSpec, parse_structured
+from schemastream.runtime import PartialModel, PartialStream, StreamSpec, parse_structured
 
 MEETING = ROOT / "examples" / "meeting" / "schema.json"
 
@@ -144,15 +144,35 @@ def test_openapi_streams_every_object_schema_or_the_named_ones(tmp_path: Path) -
         build(golden_schema("openapi30"), GenerateOptions(stream_models=("Kind",)))
 
 
-def test_non_object_root_gets_parse_helpers_only() -> None:
-    result = build(golden_schema("root_models"))
-    assert "only parse_events and aparse_events are generated" in result.warnings[0]
+def test_root_that_is_neither_object_nor_array_gets_parse_helpers_only(tmp_path: Path) -> None:
+    schema = tmp_path / "label.json"
+    schema.write_text(
+        json.dumps({"title": "Label", "anyOf": [{"type": "string"}, {"type": "integer"}]})
+    )
+    result = build(schema)
+    assert "only parse_label and aparse_label are generated" in result.warnings[0]
     stream = result.files["stream.py"]
-    assert re.findall(r"^(\w+) = _events\.", stream, re.M) == ["parse_events", "aparse_events"]
-    assert "EVENTS_SPEC: StreamSpec[PartialEvents, Events]" in stream
+    assert re.findall(r"^(\w+) = _label\.", stream, re.M) == ["parse_label", "aparse_label"]
+    assert "LABEL_SPEC: StreamSpec[PartialLabel, Label]" in stream
     assert 'strict_note="the root is not an object' in stream
     assert "OpenAI needs an object at the root" in stream
+    assert "envelope" not in stream
     assert "openai" not in stream.replace("OpenAI", "")  # no OpenAI import, not even for types
+
+
+def test_root_array_is_asked_for_in_an_envelope() -> None:
+    result = build(golden_schema("root_models"))
+    assert result.warnings == ()
+    stream = result.files["stream.py"]
+    assert re.findall(r"^(\w+) = _events\.", stream, re.M) == [
+        "stream_events",
+        "astream_events",
+        "create_events",
+        "acreate_events",
+        "parse_events",
+        "aparse_events",
+    ]
+    assert 'envelope="items",' in stream
     assert (
         "class PartialEvents(_DeferredRootModel[SnapshotList[PartialEvent] | None])"
         in (result.files["partial.py"])
@@ -326,3 +346,29 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"schemastream.generator.{name}")
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_root_array_that_refers_to_itself_moves_into_defs(tmp_path: Path) -> None:
+    """``#`` is the envelope now: the list's own refs point at its copy in ``$defs``."""
+    schema = tmp_path / "tree.json"
+    data = {"type": "integer", "default": {"$ref": "#"}}  # data, not a reference
+    leaf = {"type": "object", "properties": {"up": {"$ref": "#"}, "v": data}}
+    items = {"anyOf": [{"type": "string"}, {"$ref": "#"}, {"$ref": "#/$defs/Leaf"}]}
+    schema.write_text(
+        json.dumps({"title": "Tree", "type": "array", "items": items, "$defs": {"Leaf": leaf}})
+    )
+    with imported_unformatted(schema, tmp_path, "tree_a") as package:
+        spec = package.TREE_SPEC
+        sent = spec.strict_schema
+        assert spec.schema["properties"] == {"items": {"$ref": "#/$defs/Tree"}}
+        assert sent is not None and sent["properties"] == spec.schema["properties"]
+        tree = spec.schema["$defs"]["Tree"]
+        assert tree["items"]["anyOf"][1:] == [{"$ref": "#/$defs/Tree"}, {"$ref": "#/$defs/Leaf"}]
+        assert spec.schema["$defs"]["Leaf"]["properties"] == {
+            "up": {"$ref": "#/$defs/Tree"},
+            "v": data,
+        }
+        text = '{"items": ["a", ["b", {"up": ["c"]}]]}'
+        stream = PartialStream(spec.partial, spec.full, [text[:20], text[20:]], envelope="items")
+        assert [item for item in stream.elements()] == stream.final.root
+        assert stream.final.model_dump(mode="json", exclude_unset=True) == json.loads(text)["items"]

@@ -22,7 +22,17 @@ from schemastream.runtime import (
 )
 
 from ._json_checks import chunked
-from .models import Break, Meeting, PartialMeeting, Talk, User
+from .models import (
+    Break,
+    Meeting,
+    PartialMeeting,
+    PartialTagged,
+    PartialTags,
+    Tagged,
+    Tags,
+    Talk,
+    User,
+)
 from .test_patches import CASES
 
 
@@ -176,3 +186,11 @@ def test_async_elements() -> None:
 
     tasks, final = asyncio.run(collect())
     assert final.agenda is not None and tasks == final.agenda.items
+
+
+def test_the_root_of_a_root_model_is_no_key() -> None:
+    text = '{"tags": ["a", "bc"], "done_tags": []}'
+    stream = PartialStream(PartialTagged, Tagged, chunked(text, [3]))
+    assert list(stream.elements(lambda m: m.tags.root)) == ["a", "bc"]
+    stream = PartialStream(PartialTags, Tags, chunked('["a", "bc"]', [3]))
+    assert list(stream.elements(lambda m: m.root)) == list(stream.final.root)
