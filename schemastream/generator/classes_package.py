@@ -20,10 +20,10 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from .classes_graph import ClassGraph, class_graph
 from .classes_import import ClassesInput, first_line, imported_classes, project_source
 from .errors import GeneratorError
-from .graph import ImportPath, ModelSpec, StreamTarget
+from .graph import ImportPath, ModelSpec, SchemaDefinitions, StreamTarget
 from .jsonschema import DATA_KEYWORDS, NAME_MAPS, Schema, split_pointer
 from .streamable import stream_targets
-from .strict import StrictResult, model_schema, strict_schema
+from .strict import StrictResult, strict_schema
 
 __all__ = ["ClassesPackage", "read_classes"]
 
@@ -37,6 +37,7 @@ class ClassesPackage:
     models: tuple[ModelSpec, ...]
     streams: tuple[StreamTarget, ...]
     warnings: tuple[str, ...]
+    schemas: SchemaDefinitions
 
 
 def read_classes(source: ClassesInput) -> ClassesPackage:
@@ -52,9 +53,7 @@ def read_classes(source: ClassesInput) -> ClassesPackage:
         streamable = [
             next(model for model in models if model.name == by_class[cls]) for _, cls in named
         ]
-        streams = stream_targets(
-            streamable, document, model_schema=model_schema, strict_schema=_strict_schema
-        )
+        streams, schemas = stream_targets(streamable, document, strict_schema=_strict_schema)
         sources = {module: project_source(module, source.root) for module in graph.modules}
     return ClassesPackage(
         title=source.text,
@@ -62,6 +61,7 @@ def read_classes(source: ClassesInput) -> ClassesPackage:
         models=models,
         streams=streams,
         warnings=(*notes, *_target_warnings(source, streamable, streams)),
+        schemas=schemas,
     )
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "NoneType",
     "PackageSpec",
     "ScalarType",
+    "SchemaDefinitions",
     "StreamTarget",
     "TypeSpec",
     "UnionType",
@@ -164,7 +165,8 @@ def spec_name(snake: str) -> str:
 
 @dataclass(frozen=True)
 class StreamTarget:
-    """A streamable model and everything its helpers embed.
+    """A streamable model: its helpers' names, its request schemas (as JSON text, for
+    warnings and hashes) and its ``root`` definition, which ``stream.py`` names.
 
     OpenAI takes only an object at the root of function parameters and of a strict
     ``json_schema``. A root model of a list is asked for inside an object, under the key
@@ -178,14 +180,28 @@ class StreamTarget:
     schema_json: str
     strict_schema_json: str | None
     strict_note: str
-    description: str
     openai: bool = True
+    root: str = ""  # its definition in the package's SchemaDefinitions
+    strict_root: str = ""  # the strict root's own entry, where it differs from root's
     envelope: str | None = None
 
     @property
     def helper_names(self) -> tuple[str, ...]:
         """The helper functions generated for this model, in the order they are emitted."""
         return helper_names(self.snake, openai=self.openai)
+
+
+@dataclass(frozen=True)
+class SchemaDefinitions:
+    """The JSON Schema definitions of a package's request schemas, each once, as JSON text.
+
+    ``plain`` and ``strict`` map a definition's name to its text (refs ``#/$defs/<name>``);
+    ``base_names`` the few names that had to differ from the schema's own to be unique.
+    """
+
+    plain: dict[str, str] = field(default_factory=dict)
+    strict: dict[str, str] = field(default_factory=dict)
+    base_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -201,3 +217,4 @@ class PackageSpec:
     models: tuple[ModelSpec, ...]
     streams: tuple[StreamTarget, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    schemas: SchemaDefinitions = field(default_factory=SchemaDefinitions)

@@ -26,15 +26,16 @@ from .partial_types import partial_names, partial_type, render_hint, union
 
 __all__ = [
     "ClassVarView",
-    "ExportView",
     "FieldView",
     "InitModule",
     "PartialClass",
     "PartialModule",
+    "SchemasModule",
     "StreamHelper",
     "StreamModule",
     "init_module",
     "partial_module",
+    "schemas_module",
     "stream_module",
 ]
 
@@ -122,13 +123,20 @@ class StreamHelper:
     """The spec constant and the helpers of one streamable model (``target.helper_names``).
 
     ``full`` and ``partial`` are local names; ``partial_attribute`` is the partial
-    class's name in ``partial.py``, where the spec loads it from on first use.
+    class's name in ``partial.py``, where the spec loads it from on first use;
+    ``helpers`` the private ``StreamHelpers`` whose methods the helpers are.
     """
 
     target: StreamTarget
     full: str
     partial: str
     partial_attribute: str
+    helpers: str
+
+    @property
+    def bindings(self) -> tuple[tuple[str, str], ...]:
+        """``(helper name, method of StreamHelpers)``, in the order emitted."""
+        return tuple((name, name.split("_", 1)[0]) for name in self.target.helper_names)
 
 
 @dataclass(frozen=True)
@@ -148,40 +156,25 @@ _SUBMODULES = ("models", "partial", "stream")
 
 
 @dataclass(frozen=True)
-class ExportView:
-    """A public name of the package and the module that defines it.
-
-    ``module`` is one of the package's own (``models``, ``partial``, ``stream``) or the
-    absolute path of a user's module whose class the package re-exports.
-    """
-
-    name: str
-    module: str
-
-
-@dataclass(frozen=True)
 class InitModule:
-    """``__init__.py``: lazy re-exports."""
+    """``__init__.py``: lazy re-exports, looked up in ``modules`` (the package's own, in
+    order of precedence) and ``classes`` (the user's classes re-exported: name -> module).
+    """
 
     header: str
     title: str
-    exports: tuple[ExportView, ...]
-    submodules: tuple[str, ...] = _SUBMODULES
+    modules: tuple[str, ...]
+    classes: dict[str, str]
 
-    @property
-    def modules(self) -> tuple[str, ...]:
-        """The modules exporting names: the user's (absolute paths, sorted), then our own."""
-        used = {e.module for e in self.exports}
-        theirs = sorted(used - set(self.submodules))
-        return (*theirs, *(name for name in self.submodules if name in used))
 
-    def import_path(self, module: str) -> str:
-        """How ``__init__.py`` imports ``module``: relative for the package's own modules."""
-        return f".{module}" if module in self.submodules else module
+@dataclass(frozen=True)
+class SchemasModule:
+    """``schemas.py``: the package's JSON Schema definitions, one per line."""
 
-    def names_from(self, module: str) -> tuple[str, ...]:
-        """The names ``module`` exports, sorted."""
-        return tuple(sorted(e.name for e in self.exports if e.module == module))
+    header: str
+    plain: dict[str, str]
+    strict: dict[str, str]
+    base_names: dict[str, str]
 
 
 def _import_lines(namespace: Namespace) -> tuple[str, ...]:
@@ -478,45 +471,16 @@ def _frozenset(names: set[str]) -> str:
 
 # -- stream.py ----------------------------------------------------------------------------
 
-_RUNTIME_NAMES = (
-    "AsyncPartialStream",
-    "PartialStream",
-    "StreamSpec",
-    "aparse_structured",
-    "parse_structured",
-)
-# Only named when some model gets the OpenAI helpers (``StreamTarget.openai``).
-_OPENAI_RUNTIME_NAMES = (
-    "DEFAULT_MAX_IDLE_EVENTS",
-    "Mode",
-    "OpenAIOptions",
-    "acreate_structured",
-    "astream_structured",
-    "create_structured",
-    "stream_structured",
-)
-_TYPE_CHECKING_NAMES = (
-    ("openai", "AsyncOpenAI"),
-    ("openai", "OpenAI"),
-    ("openai.types.chat", "ChatCompletionMessageParam"),
-    ("typing_extensions", "Unpack"),
-)
+_RUNTIME_NAMES = ("SchemaTable", "StreamHelpers", "StreamSpec")
 
 
 def stream_module(package: PackageSpec) -> StreamModule:
     """Specs and helpers for every streamable model, in name order."""
     defined = _stream_names(package)
-    namespace = Namespace(defined)
-    openai = any(target.openai for target in package.streams)
-    runtime_names = _RUNTIME_NAMES + (_OPENAI_RUNTIME_NAMES if openai else ())
-    names = {
-        name: namespace.import_name("schemastream.runtime", name) for name in sorted(runtime_names)
-    }
+    private = [_helpers_name(target) for target in package.streams]
+    namespace = Namespace([*defined, *private, "_SCHEMAS"])
+    names = {name: namespace.import_name("schemastream.runtime", name) for name in _RUNTIME_NAMES}
     names["TYPE_CHECKING"] = namespace.import_name("typing", "TYPE_CHECKING")
-    names["Iterable"] = namespace.import_name("collections.abc", "Iterable")
-    names["AsyncIterable"] = namespace.import_name("collections.abc", "AsyncIterable")
-    for module, name in _TYPE_CHECKING_NAMES if openai else ():
-        names[name] = namespace.import_name(module, name)
     if package.streams:
         names["partial"] = namespace.import_name(".", "partial")
     origins = {model.name: model.origin for model in package.models}
@@ -526,16 +490,16 @@ def stream_module(package: PackageSpec) -> StreamModule:
             full=_import_full(namespace, target.model, origins.get(target.model)),
             partial=namespace.import_name(".partial", f"Partial{target.model}"),
             partial_attribute=f"Partial{target.model}",
+            helpers=_helpers_name(target),
         )
         for target in package.streams
     )
-    # openai is only named in annotations; importing it is the runtime's business. The
-    # partial classes too: a spec loads its class from the module on first use.
-    checking_modules = {module for module, _ in _TYPE_CHECKING_NAMES} | {".partial"}
+    # The partial classes are only named in annotations: a spec loads its class from the
+    # module on first use.
     runtime = Namespace()
     checking = Namespace()
     for module, name, alias in namespace.imports:
-        (checking if module in checking_modules else runtime).bind(module, name, alias)
+        (checking if module == ".partial" else runtime).bind(module, name, alias)
     return StreamModule(
         header=package.header,
         imports=_import_lines(runtime),
@@ -544,6 +508,11 @@ def stream_module(package: PackageSpec) -> StreamModule:
         exports=tuple(sorted(defined)),
         helpers=helpers,
     )
+
+
+def _helpers_name(target: StreamTarget) -> str:
+    """The module-private ``StreamHelpers`` whose methods a model's helpers are."""
+    return f"_{target.snake}"
 
 
 def _import_full(namespace: Namespace, model: str, origin: ImportPath | None) -> str:
@@ -561,21 +530,21 @@ def _stream_names(package: PackageSpec) -> list[str]:
 
 
 def init_module(package: PackageSpec, *, title: str) -> InitModule:
-    """Every public name once: models first, then partials, then stream helpers."""
-    exports: dict[str, str] = {}
-    for model in package.models:
-        if package.models_source is not None:
-            exports.setdefault(model.name, "models")
-        elif model.origin is not None:  # the user's classes, re-exported from their modules
-            exports.setdefault(model.origin.name, model.origin.module)
-    for model in package.models:
-        if model.kind != "enum":
-            exports.setdefault(model.partial_name, "partial")
-    for name in _stream_names(package):
-        exports.setdefault(name, "stream")
+    """Models first, then partials, then stream helpers: the first module naming a name wins."""
+    classes = {
+        model.origin.name: model.origin.module
+        for model in package.models
+        if package.models_source is None and model.origin is not None
+    }
     return InitModule(
         header=package.header,
         title=title,
-        exports=tuple(ExportView(name, module) for name, module in sorted(exports.items())),
-        submodules=("partial", "stream") if package.models_source is None else _SUBMODULES,
+        modules=_SUBMODULES if package.models_source is not None else ("partial", "stream"),
+        classes=dict(sorted(classes.items())),
     )
+
+
+def schemas_module(package: PackageSpec) -> SchemasModule:
+    """The definitions every spec's request schemas are assembled from."""
+    schemas = package.schemas
+    return SchemasModule(package.header, schemas.plain, schemas.strict, schemas.base_names)

@@ -21,12 +21,18 @@ from .fmt import format_package
 from .graph import ModelSpec, PackageSpec, StreamTarget
 from .jsonschema import InputType
 from .loader import load_document
-from .modules import init_module, partial_module, stream_module
+from .modules import init_module, partial_module, schemas_module, stream_module
 from .naming import root_class_name
 from .nesting import check_model_graph
-from .render import render_init, render_partial, render_partial_stub, render_stream
+from .render import (
+    render_init,
+    render_partial,
+    render_partial_stub,
+    render_schemas,
+    render_stream,
+)
 from .streamable import select_streamable, stream_targets
-from .strict import model_schema, strict_schema
+from .strict import strict_schema
 from .writer import GENERATED_MARK, WritePlan, plan_writes
 
 __all__ = ["BuildResult", "GenerateOptions", "build", "check", "generate", "plan_package"]
@@ -103,9 +109,7 @@ def render_package(
         requested=options.stream_models,
         file_name=str(source),  # messages for the user, never written into code
     )
-    streams = stream_targets(
-        streamable, document.data, model_schema=model_schema, strict_schema=strict_schema
-    )
+    streams, schemas = stream_targets(streamable, document.data, strict_schema=strict_schema)
     package = PackageSpec(
         header=header(document.file_name, document.sha256),
         models_source=upstream.source,
@@ -117,6 +121,7 @@ def render_package(
             *warnings,
             *_strict_warnings(streamable, streams, source),
         ),
+        schemas=schemas,
     )
     return _render(package, title=document.file_name)
 
@@ -130,8 +135,10 @@ def _render(package: PackageSpec, *, title: str) -> BuildResult:
         "partial.pyi": render_partial_stub(partial),
         "stream.py": render_stream(stream_module(package)),
     }
+    if package.streams:
+        raw["schemas.py"] = render_schemas(schemas_module(package))
     if package.models_source is not None:
-        raw["models.py"] = _models_module(package.header, package.models_source)
+        raw["models.py"] = _models_module(package)
     return BuildResult(files=raw, warnings=package.warnings)
 
 
@@ -149,6 +156,7 @@ def _classes_package(source: ClassesInput, options: GenerateOptions) -> BuildRes
         models=found.models,
         streams=found.streams,
         warnings=found.warnings,
+        schemas=found.schemas,
     )
     return _render(package, title=found.title)
 
@@ -168,9 +176,16 @@ def _strict_warnings(
     ]
 
 
-def _models_module(header: str, source: str) -> str:
+def _models_module(package: PackageSpec) -> str:
+    """datamodel-code-generator's module, with an ``__all__`` of its models: the package's
+    ``__init__`` re-exports them from it, for type checkers and at run time."""
     doc = '"""Full models (datamodel-code-generator): every constraint, enum, alias and union."""'
-    return f"{header}\n{doc}\n\n{source}"
+    names = "".join(f"    {model.name!r},\n" for model in sorted(package.models, key=_by_name))
+    return f"{package.header}\n{doc}\n\n{package.models_source}\n\n__all__ = [\n{names}]\n"
+
+
+def _by_name(model: ModelSpec) -> str:
+    return model.name
 
 
 def plan_package(

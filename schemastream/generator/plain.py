@@ -6,8 +6,12 @@ schema it reaches into ``$defs`` and turns OpenAPI 3.0 spellings into JSON Schem
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from ..runtime._schemas import DEFS, schema_objects
 from .errors import GeneratorError
 from .jsonschema import (
     DATA_KEYWORDS,
@@ -21,7 +25,7 @@ from .jsonschema import (
 )
 from .naming import UniqueNames
 
-__all__ = ["accepts_null", "model_schema"]
+__all__ = ["PlainDefinitions", "accepts_null", "model_schema", "plain_definitions"]
 
 # Keywords that mean nothing to a model API: OpenAPI-only, tooling metadata, extensions.
 _PLAIN_DROPPED = frozenset(
@@ -47,6 +51,61 @@ def model_schema(document: dict[str, Any], pointer: str) -> Schema:
     if defs.schemas:
         root["$defs"] = {name: defs.schemas[name] for name in sorted(defs.schemas)}
     return root
+
+
+@dataclass(frozen=True)
+class PlainDefinitions:
+    """Every schema some models reach, each once, as ``model_schema`` rewrites it.
+
+    ``definitions`` maps a name unique in the package to the schema, whose refs read
+    ``#/$defs/<name>``; ``names`` gives the name of each JSON pointer; ``base_names`` the
+    name ``model_schema`` would start from, where the unique name had to differ.
+    """
+
+    definitions: dict[str, Any]
+    names: dict[str, str]
+    base_names: dict[str, str]
+
+
+def plain_definitions(document: dict[str, Any], pointers: Sequence[str]) -> PlainDefinitions:
+    """The schemas of the models at ``pointers`` and of all they reach, each once."""
+    names: dict[str, str] = {}
+    base_names: dict[str, str] = {}
+    unique = UniqueNames()
+    pending: deque[str] = deque()
+
+    def name(ref: str, where: str) -> str:
+        if ref != "#" and not ref.startswith("#/"):
+            raise GeneratorError(
+                f"$ref {ref!r} is not local; load the document with load_document first",
+                pointer=where,
+            )
+        if ref not in names:
+            base = _base_name(ref)
+            names[ref] = unique.claim(base)
+            if names[ref] != base:
+                base_names[names[ref]] = base
+            pending.append(ref)
+        return names[ref]
+
+    for pointer in pointers:
+        name(pointer, pointer)
+    definitions: dict[str, Any] = {}
+    while pending:
+        pointer = pending.popleft()
+        schema = copy_json(_lookup(document, pointer))
+        for node in schema_objects(schema):
+            _plain_node(node)
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                node["$ref"] = DEFS + name(ref, pointer)
+        definitions[names[pointer]] = schema
+    return PlainDefinitions(definitions, names, base_names)
+
+
+def _base_name(ref: str) -> str:
+    tokens = split_pointer(ref)
+    return definition_name(tokens[-1] if tokens else "Root")
 
 
 def _lookup(document: dict[str, Any], pointer: str) -> Any:
@@ -106,8 +165,7 @@ class _Definitions:
         if ref == self.model or (ref == "#" and self.model == "#"):
             return "#"
         if ref not in self._names:
-            tokens = split_pointer(ref)
-            name = self._unique.claim(definition_name(tokens[-1] if tokens else "Root"))
+            name = self._unique.claim(_base_name(ref))
             self._names[ref] = name
             self.schemas[name] = target = copy_json(_lookup(self.document, ref))
             self._pending.append(target)

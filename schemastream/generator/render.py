@@ -11,7 +11,7 @@ from functools import cache
 
 import jinja2
 
-from .modules import InitModule, PartialModule, StreamModule
+from .modules import InitModule, PartialModule, SchemasModule, StreamModule
 
 __all__ = [
     "docstring",
@@ -20,6 +20,7 @@ __all__ = [
     "render_init",
     "render_partial",
     "render_partial_stub",
+    "render_schemas",
     "render_stream",
 ]
 
@@ -91,3 +92,8 @@ def render_stream(module: StreamModule) -> str:
 def render_init(module: InitModule) -> str:
     """``__init__.py``, unformatted."""
     return environment().get_template("__init__.py.jinja").render(module=module)
+
+
+def render_schemas(module: SchemasModule) -> str:
+    """``schemas.py``, unformatted."""
+    return environment().get_template("schemas.py.jinja").render(module=module)

@@ -3,22 +3,27 @@
 A JSON Schema streams its root (a root array is asked for as ``{"items": [...]}``, any
 other root that is not an object gets only the ``parse_*`` helpers, an enum root none); an
 OpenAPI document streams every object schema under ``components/schemas``, narrowed by
-``--stream-model``. Both schemas per model are computed here, at build time.
+``--stream-model``. Both schemas per model are computed here, at build time, and taken
+apart into definitions stored once per package.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..runtime._schemas import DEFS, assemble_schema, envelope_schema, schema_objects
 from .errors import GeneratorError
-from .graph import ListType, ModelSpec, StreamTarget, spec_name
-from .jsonschema import copy_json, local_tokens
+from .graph import ListType, ModelSpec, SchemaDefinitions, StreamTarget, spec_name
+from .jsonschema import Schema, local_tokens
 from .naming import snake_case, unique_names
+from .plain import plain_definitions
+from .strict import StrictResult
 
-__all__ = ["ENVELOPE", "envelope_schema", "is_list_root", "select_streamable", "stream_targets"]
+__all__ = ["ENVELOPE", "is_list_root", "select_streamable", "stream_targets"]
 
 #: The key a root array is asked for under: OpenAI needs an object at the root.
 ENVELOPE = "items"
@@ -111,20 +116,43 @@ def _unknown_model(name: str, known: list[str]) -> str:
 
 
 def stream_targets(
-    models: Sequence[ModelSpec], document: dict[str, Any], *, model_schema: Any, strict_schema: Any
-) -> tuple[StreamTarget, ...]:
-    """Helper names (collisions suffixed deterministically) and embedded schemas."""
+    models: Sequence[ModelSpec],
+    document: dict[str, Any],
+    *,
+    strict_schema: Callable[[Schema], StrictResult],
+) -> tuple[tuple[StreamTarget, ...], SchemaDefinitions]:
+    """Helper names (collisions suffixed deterministically) and the request schemas.
+
+    Each schema the models reach is stored once; a target names its root, and its
+    request schemas are assembled from the shared definitions exactly as the runtime
+    will assemble them.
+    """
     snakes = unique_names(snake_case(model.name) for model in models)
+    plain = plain_definitions(document, [model.pointer or "#" for model in models])
+    texts = {name: _json(schema) for name, schema in sorted(plain.definitions.items())}
+    strict = _StrictDefinitions()
     targets: list[StreamTarget] = []
     for model, snake in zip(models, snakes, strict=True):
-        pointer = model.pointer or "#"
-        schema: dict[str, Any] = model_schema(document, pointer)
-        description = schema.get("description")
+        root = plain.names[model.pointer or "#"]
+        schema, names = assemble_schema(
+            root,
+            lambda name: json.loads(texts[name]),
+            lambda name: plain.base_names.get(name, name),
+        )
         envelope = ENVELOPE if is_list_root(model) else None
         if envelope is not None:
-            schema = envelope_schema(schema, envelope, model.name)
+            # As the runtime wraps it; the root's own definition, if it moved, is named too.
+            schema, own = envelope_schema(schema, envelope, model.name)
+            if own:
+                names[root] = own
         openai = model.kind == "object" or envelope is not None
-        strict_json, strict_note = _strict(schema, strict_schema) if openai else (None, _NO_OBJECT)
+        strict_json, strict_note = None, _NO_OBJECT
+        if openai:
+            result = strict_schema(schema)
+            strict_note = result.note
+            if result.schema is not None:
+                strict_json = _json(result.schema)
+                strict.add(result.schema, root, names)
         targets.append(
             StreamTarget(
                 model=model.name,
@@ -133,76 +161,70 @@ def stream_targets(
                 schema_json=_json(schema),
                 strict_schema_json=strict_json,
                 strict_note=strict_note,
-                description=description if isinstance(description, str) else "",
                 openai=openai,
+                root=root,
                 envelope=envelope,
             )
         )
-    return tuple(targets)
+    strict_roots = strict.settle_roots()
+    targets = [
+        dataclasses.replace(target, strict_root=strict_roots.get(target.root, ""))
+        if target.strict_schema_json is not None
+        else target
+        for target in targets
+    ]
+    definitions = SchemaDefinitions(
+        plain=texts,
+        strict=dict(sorted(strict.texts.items())),
+        base_names=dict(sorted(plain.base_names.items())),
+    )
+    return tuple(targets), definitions
 
 
-def envelope_schema(schema: dict[str, Any], key: str, name: str) -> dict[str, Any]:
-    """``{key: <schema>}``: an object schema holding ``schema`` (from ``model_schema``) as
-    its one required property.
+class _StrictDefinitions:
+    """Strict variants taken apart into shared definitions, refs spelt by package-wide name.
 
-    ``$defs`` move up to the envelope, so their refs still resolve; a schema that refers
-    to itself (``#``) moves into ``$defs`` as ``name``, since ``#`` is now the envelope.
+    A definition converts the same in every model that reaches it (only the names of
+    refs differ), so each is stored once. A strict root can differ from the same
+    schema's strict definition (a root that is only a ``$ref`` is merged with its
+    target; a root array's is its envelope): it then gets an entry of its own.
     """
-    inner = copy_json(schema)
-    defs: dict[str, Any] = inner.pop("$defs", {})
-    value: dict[str, Any] = inner
-    own_refs = _root_refs([inner, *defs.values()])
-    if own_refs:
-        own, counter = name, 2
-        while own in defs:
-            own, counter = f"{name}_{counter}", counter + 1
-        value = {"$ref": f"#/$defs/{own}"}
-        for ref in own_refs:
-            ref["$ref"] = value["$ref"]
-        defs[own] = inner
-    envelope: dict[str, Any] = {
-        "type": "object",
-        "properties": {key: value},
-        "required": [key],
-        "additionalProperties": False,
-    }
-    if defs:
-        envelope["$defs"] = {n: defs[n] for n in sorted(defs)}
-    return envelope
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.roots: dict[str, str] = {}
+
+    def add(self, converted: Schema, root: str, names: dict[str, str]) -> None:
+        package_name = {local: name for name, local in names.items()}
+
+        def shared(schema: Any) -> str:
+            copy = json.loads(_json(schema))
+            for node in schema_objects(copy):
+                ref = node.get("$ref")
+                if isinstance(ref, str):
+                    name = root if ref == "#" else package_name[ref.removeprefix(DEFS)]
+                    node["$ref"] = DEFS + name
+            return _json(copy)
+
+        top = {key: value for key, value in converted.items() if key != "$defs"}
+        self.roots[root] = shared(top)
+        for local, schema in converted.get("$defs", {}).items():
+            name, text = package_name[local], shared(schema)
+            if self.texts.setdefault(name, text) != text:
+                raise GeneratorError(
+                    f"internal error: the strict variant of {name!r} differs between models; "
+                    "please report it with the schema"
+                )
+
+    def settle_roots(self) -> dict[str, str]:
+        """Store the roots; the entries of those stored apart from their definition."""
+        apart: dict[str, str] = {}
+        for root, text in self.roots.items():
+            if self.texts.setdefault(root, text) != text:
+                apart[root] = f"{root}#root"  # '#' is in no definition's name
+                self.texts[apart[root]] = text
+        return apart
 
 
-# Keywords whose values are data, and keywords whose values map names to schemas: a
-# "$ref" key in either is no reference.
-_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
-_NAME_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
-
-
-def _root_refs(schemas: list[Any]) -> list[dict[str, Any]]:
-    """The schema objects in ``schemas`` that refer to the root (``{"$ref": "#"}``).
-
-    Iterative, like ``model_schema``: a hostile schema may nest deeper than the stack.
-    """
-    found: list[dict[str, Any]] = []
-    stack: list[tuple[Any, bool]] = [(node, False) for node in schemas]
-    while stack:
-        node, name_map = stack.pop()
-        if isinstance(node, list):
-            stack.extend((child, False) for child in node)
-        elif isinstance(node, dict) and name_map:
-            stack.extend((child, False) for child in node.values())
-        elif isinstance(node, dict):
-            if node.get("$ref") == "#":
-                found.append(node)
-            stack.extend(
-                (child, k in _NAME_MAPS) for k, child in node.items() if k not in _DATA_KEYWORDS
-            )
-    return found
-
-
-def _strict(schema: dict[str, Any], strict_schema: Any) -> tuple[str | None, str]:
-    strict = strict_schema(schema)
-    return (None, strict.note) if strict.schema is None else (_json(strict.schema), "")
-
-
-def _json(schema: dict[str, Any]) -> str:
+def _json(schema: Any) -> str:
     return json.dumps(schema, ensure_ascii=False, separators=(",", ":"))

@@ -30,8 +30,10 @@ from ._errors import (
     StreamLimitError,
     UnexpectedToolCallError,
 )
+from ._helpers import StreamHelpers
 from ._lazy_classes import DeferredRootModel, LazyClasses
 from ._options import OpenAIOptions
+from ._package import lazy_exports
 from ._parser import (
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_SIZE,
@@ -41,6 +43,7 @@ from ._parser import (
 )
 from ._partial_model import PartialModel
 from ._patches import PatchOperation
+from ._schemas import SchemaTable
 from ._stream import (
     AsyncPartialStream,
     AsyncTextSource,
@@ -75,11 +78,13 @@ __all__ = [
     "PatchOperation",
     "RefusalError",
     "SchemaStreamError",
+    "SchemaTable",
     "Snapshot",
     "SnapshotDict",
     "SnapshotList",
     "SnapshotParser",
     "StreamError",
+    "StreamHelpers",
     "StreamInterruptedError",
     "StreamLimitError",
     "StreamSpec",
@@ -90,6 +95,7 @@ __all__ = [
     "aparse_structured",
     "astream_structured",
     "create_structured",
+    "lazy_exports",
     "open_text_stream",
     "parse_partial",
     "parse_structured",

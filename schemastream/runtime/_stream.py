@@ -37,6 +37,7 @@ from ._errors import (
 )
 from ._parser import SnapshotParser
 from ._patches import PatchOperation, PatchWriter
+from ._schemas import SchemaTable, envelope_schema
 
 if TYPE_CHECKING:
     from openai.types import CompletionUsage
@@ -62,41 +63,48 @@ class StreamSpec(Generic[P, F]):
 
     The partial class comes as ``partial`` or, in generated code, as ``load_partial``: a
     function called on first use, so importing ``stream.py`` creates no partial class.
-    The schemas are embedded as JSON text and parsed on first use, so importing a
-    generated package with many models stays cheap. ``envelope`` is the key the API is
-    asked to put the value under (``"items"`` for a root array: OpenAI needs an object at
-    the root); its schemas are already the envelope's, and ``parse_*`` read the bare value.
+    The request schemas come as JSON text (``schema_json``, ``strict_schema_json``) or,
+    in generated code, as the name of a definition in the package's ``SchemaTable``
+    (``schemas``, ``root``; ``strict_root`` where the strict root is stored apart):
+    assembled on first use and kept, so importing a generated package with many models
+    stays cheap. Without a strict variant, ``strict_note`` says why. ``envelope`` is the
+    key the API is asked to put the value under (``"items"`` for a root array: OpenAI
+    needs an object at the root); the request schemas are the envelope's (JSON text is
+    given so, a table's root is wrapped), and ``parse_*`` read the bare value.
     """
 
     name: str
     full: type[F]
-    schema_json: str
-    strict_schema_json: str | None
-    description: str
     strict_note: str
     envelope: str | None
     load_partial: Callable[[], type[P]]
+    schemas: SchemaTable | None
+    root: str
+    strict_root: str
 
     def __init__(
         self,
         *,
         name: str,
         full: type[F],
-        schema_json: str,
+        schema_json: str | None = None,
         partial: type[P] | None = None,
         load_partial: Callable[[], type[P]] | None = None,
         strict_schema_json: str | None = None,
         description: str = "",
         strict_note: str = "",
+        schemas: SchemaTable | None = None,
+        root: str = "",
+        strict_root: str = "",
         envelope: str | None = None,
     ) -> None:
         values: dict[str, Any] = {
             "name": name,
             "full": full,
-            "schema_json": schema_json,
-            "strict_schema_json": strict_schema_json,
-            "description": description,
             "strict_note": strict_note,
+            "schemas": schemas,
+            "root": root,
+            "strict_root": strict_root,
             "envelope": envelope,
         }
         if partial is not None and load_partial is None:
@@ -106,6 +114,21 @@ class StreamSpec(Generic[P, F]):
             values["load_partial"] = load_partial
         else:
             raise TypeError(f"StreamSpec {name!r}: give exactly one of partial= or load_partial=")
+        if schema_json is not None and schemas is None:
+            # Given as text: what the cached properties would compute from a table.
+            values["schema_json"] = schema_json
+            values["strict_schema_json"] = strict_schema_json
+            values["description"] = description
+        elif (
+            schemas is None
+            or not root
+            or {schema_json, strict_schema_json} != {None}
+            or description
+        ):
+            raise TypeError(
+                f"StreamSpec {name!r}: give schema_json= (with strict_schema_json= and "
+                "description=), or schemas= and root="
+            )
         # Immutable like a frozen dataclass: attributes go straight into the instance dict.
         self.__dict__.update(values)
 
@@ -124,18 +147,62 @@ class StreamSpec(Generic[P, F]):
         return self.load_partial()
 
     @cached_property
+    def _assembled(self) -> tuple[dict[str, Any], dict[str, str]]:
+        if self.schemas is None:
+            return json.loads(self.schema_json), {}
+        return self.schemas.plain(self.root)
+
+    @cached_property
+    def _requested(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The plain request schema and its definitions' names: in the envelope, if any."""
+        schema, names = self._assembled
+        if self.envelope is None or self.schemas is None:
+            return schema, names
+        envelope, own = envelope_schema(schema, self.envelope, self.name)
+        return envelope, ({**names, self.root: own} if own else names)
+
+    @cached_property
     def schema(self) -> dict[str, Any]:
         """The plain JSON Schema, for ``tools`` and ``json`` modes."""
-        value: dict[str, Any] = json.loads(self.schema_json)
-        return value
+        return self._requested[0]
 
     @cached_property
     def strict_schema(self) -> dict[str, Any] | None:
         """The OpenAI strict-mode variant, or ``None`` where the schema cannot be strict."""
-        if self.strict_schema_json is None:
+        if self.schemas is None:
+            if self.strict_schema_json is None:
+                return None
+            value: dict[str, Any] = json.loads(self.strict_schema_json)
+            return value
+        if self.strict_note:
             return None
-        value: dict[str, Any] = json.loads(self.strict_schema_json)
-        return value
+        return self.schemas.strict(
+            self.root,
+            self._requested[1],
+            start=self.strict_root,
+            envelope=self.envelope is not None,
+        )
+
+    @cached_property
+    def schema_json(self) -> str:
+        """The plain JSON Schema as compact JSON text."""
+        return _compact(self.schema)
+
+    @cached_property
+    def strict_schema_json(self) -> str | None:
+        """The strict variant as compact JSON text, or ``None``."""
+        strict = self.strict_schema
+        return None if strict is None else _compact(strict)
+
+    @cached_property
+    def description(self) -> str:
+        """The root schema's description: what a tool or response format is described as."""
+        text = self._assembled[0].get("description")  # the value's, not its envelope's
+        return text if isinstance(text, str) else ""
+
+
+def _compact(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
 
 
 def _returning(value: type[P]) -> Callable[[], type[P]]:

@@ -30,9 +30,10 @@ def test_generate_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         "models.py",
         "partial.py",
         "partial.pyi",
+        "schemas.py",
         "stream.py",
     ]
-    assert out.count("wrote ") == 5
+    assert out.count("wrote ") == 6
 
     assert run(capsys, "generate", str(MEETING), "--output", str(out_dir), "--check")[0] == 0
 

@@ -84,7 +84,7 @@ def test_the_root_can_be_widened_explicitly(tree: Path) -> None:
     schemas = tree / "project" / "schemas"
     source = write(schemas / "schema.json", referring("../../outside/secret.json"))
     result = build(source, GenerateOptions(ref_root=tree))
-    assert "secret_key" in result.files["stream.py"]
+    assert "secret_key" in result.files["schemas.py"]
     with pytest.raises(GeneratorError, match="not a directory"):
         build(source, GenerateOptions(ref_root=tree / "missing"))
 

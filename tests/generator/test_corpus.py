@@ -17,6 +17,7 @@ from types import ModuleType
 
 import pytest
 from pydantic import BaseModel, RootModel
+from test_shared_schemas import assert_as_per_model
 
 from schemastream.generator import generate
 from schemastream.runtime import PartialModel, PartialStream, StreamSpec
@@ -122,6 +123,12 @@ def test_package_reexports_and_specs(corpus_package: dict[str, ModuleType]) -> N
         package.parse_create_chat_completion_response
         is stream.parse_create_chat_completion_response
     )
+
+
+def test_request_schemas_are_byte_for_byte_the_per_model_ones(
+    corpus_package: dict[str, ModuleType],
+) -> None:
+    assert assert_as_per_model(corpus_package[".stream"], CORPUS) > 1000
 
 
 def test_parse_helper_streams_a_chat_completion(corpus_package: dict[str, ModuleType]) -> None:

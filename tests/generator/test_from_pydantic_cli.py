@@ -6,7 +6,6 @@ temporary directory and runs the command in-process from there.
 
 from __future__ import annotations
 
-import ast
 import importlib
 import json
 import sys
@@ -88,7 +87,7 @@ def test_a_pyproject_target_generates_checks_and_goes_stale_when_a_class_changes
     code, _, err = run(capsys, "generate")
     assert code == 0, err
     assert sorted(p.name for p in (in_tmp / "shop_a" / "llm").iterdir()) == [
-        "__init__.py", "partial.py", "partial.pyi", "stream.py",
+        "__init__.py", "partial.py", "partial.pyi", "schemas.py", "stream.py",
     ]  # fmt: skip
     # The user's module was imported for the build only: nothing of it is left behind.
     assert sys.path == path and not [name for name in sys.modules if name.startswith("shop_a")]
@@ -184,15 +183,14 @@ def test_aliases_validator_inputs_and_x_stream_follow_what_the_llm_is_told(
         assert stream.final.people[0].age == 36 and stream.final.people[0].tags == ["a", "b"]
 
 
-def embedded_schemas(stream_py: str) -> dict[str, Any]:
-    """The keyword arguments of the StreamSpec(...) calls in a generated stream.py."""
-    found: dict[str, Any] = {}
-    for node in ast.walk(ast.parse(stream_py)):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "StreamSpec":
-            found |= {
-                k.arg: ast.literal_eval(k.value) for k in node.keywords if "json" in str(k.arg)
-            }
-    return {key: None if text is None else json.loads(text) for key, text in found.items()}
+def embedded_schemas(files: dict[str, str], root: str) -> dict[str, Any]:
+    """The plain and strict definitions of ``root`` in a generated package's schemas.py."""
+    namespace: dict[str, Any] = {}
+    exec(files["schemas.py"], namespace)
+    return {
+        "schema_json": json.loads(namespace["PLAIN"][root]),
+        "strict_schema_json": json.loads(namespace["STRICT"][root]),
+    }
 
 
 def test_strict_mode_requires_fields_with_defaults_instead_of_making_them_null(
@@ -200,7 +198,7 @@ def test_strict_mode_requires_fields_with_defaults_instead_of_making_them_null(
 ) -> None:
     project(tmp_path, {"shop_d.models": SHOP})
     schemas = embedded_schemas(
-        build(ClassesInput("shop_d.models", ("Order",), tmp_path)).files["stream.py"]
+        build(ClassesInput("shop_d.models", ("Order",), tmp_path)).files, "Order"
     )
     assert "required" not in schemas["schema_json"]  # pydantic's: every field has a default
     strict = schemas["strict_schema_json"]

@@ -180,7 +180,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_every_generated_file_parses(hostile: dict[str, Any]) -> None:
     files = sorted((hostile["root"] / PACKAGE).glob("*.py"))
-    assert [f.name for f in files] == ["__init__.py", "models.py", "partial.py", "stream.py"]
+    assert [f.name for f in files] == [
+        "__init__.py",
+        "models.py",
+        "partial.py",
+        "schemas.py",
+        "stream.py",
+    ]
     for file in files:
         text = file.read_text(encoding="utf-8")
         ast.parse(text, filename=str(file))

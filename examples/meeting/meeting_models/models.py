@@ -55,3 +55,9 @@ class MeetingInfo(BaseModel):
     deadline: date_aliased | None = Field(
         ..., description="The date by which the meeting's outcome is due, if one is mentioned."
     )
+
+
+__all__ = [
+    "MeetingInfo",
+    "User",
+]

@@ -23,3 +23,9 @@ class Inventory(BaseModel):
     metadata: dict[str, Any] | None = None
     unique_codes: list[str] | None = None
     anything: Any | None = None
+
+
+__all__ = [
+    "Inventory",
+    "Location",
+]

@@ -40,3 +40,11 @@ class Ticket(BaseModel):
     resolution: Status | None = None
     estimate: float | None = None
     labels: list[Label] | None = None
+
+
+__all__ = [
+    "Label",
+    "Priority",
+    "Status",
+    "Ticket",
+]

@@ -60,3 +60,12 @@ class Catalog(BaseModel):
     items: list[Item] | None = None
     outline: Section | None = None
     bag: Bag | None = None
+
+
+__all__ = [
+    "Bag",
+    "Catalog",
+    "Item",
+    "Scores",
+    "Section",
+]

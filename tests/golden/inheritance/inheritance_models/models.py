@@ -31,3 +31,11 @@ class Catalog(BaseModel):
     model_config = ConfigDict(defer_build=True)
     featured: Book | None = None
     media: list[Album] | None = None
+
+
+__all__ = [
+    "Album",
+    "Book",
+    "Catalog",
+    "Item",
+]

@@ -43,3 +43,11 @@ class Order(BaseModel):
     items: list[LineItem] = Field(..., min_length=1)
     placed_at: AwareDatetime | None = None
     total: float | None = Field(None, gt=0.0)
+
+
+__all__ = [
+    "Customer",
+    "LineItem",
+    "Order",
+    "ShippingAddress",
+]

@@ -37,3 +37,12 @@ class Error(BaseModel):
     model_config = ConfigDict(defer_build=True)
     code: int
     message: str
+
+
+__all__ = [
+    "Cat",
+    "Error",
+    "Kind",
+    "Owner",
+    "Pet",
+]

@@ -38,3 +38,12 @@ class Task(BaseModel):
 class TaskList(_DeferredRootModel[list[Task]]):
     model_config = ConfigDict(defer_build=True)
     root: list[Task]
+
+
+__all__ = [
+    "Role",
+    "Step",
+    "Task",
+    "TaskList",
+    "User",
+]

@@ -30,3 +30,11 @@ class Author(BaseModel):
     model_config = ConfigDict(defer_build=True)
     name: str
     favorite: Comment | None = None
+
+
+__all__ = [
+    "Author",
+    "Comment",
+    "Node",
+    "Tree",
+]

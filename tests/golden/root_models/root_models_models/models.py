@@ -35,3 +35,11 @@ class Events(_DeferredRootModel[list[Event]]):
         description='A root array: the API is asked for {"items": [...]}, and the streams show the list.',
         title="Events",
     )
+
+
+__all__ = [
+    "Event",
+    "Events",
+    "Score",
+    "Tags",
+]

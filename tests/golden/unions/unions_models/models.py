@@ -42,3 +42,13 @@ class Zoo(BaseModel):
     pets: list[Pets] | None = None
     keeper: Person | Robot | None = None
     label: str | int | None = None
+
+
+__all__ = [
+    "Cat",
+    "Dog",
+    "Person",
+    "Pets",
+    "Robot",
+    "Zoo",
+]

@@ -26,3 +26,10 @@ class Article(BaseModel):
     body: str
     sections: list[Section] | None = None
     summary: Summary | None = Field(None, json_schema_extra={"x-stream": "done"})
+
+
+__all__ = [
+    "Article",
+    "Section",
+    "Summary",
+]

@@ -33,3 +33,10 @@ class Recipe(BaseModel):
     servings: int | None = Field(None, ge=1)
     ingredients: list[Ingredient]
     steps: list[str] | None = None
+
+
+__all__ = [
+    "Ingredient",
+    "Recipe",
+    "Unit",
+]
