@@ -11,6 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal, TypeAlias, get_args
 
+# The keyword tables are the runtime's, which walks the same schemas when it assembles them.
+from ..runtime._schemas import DATA_KEYWORDS, NAME_MAPS
+
 __all__ = [
     "DATA_KEYWORDS", "INPUT_TYPES", "NAME_MAPS", "DocumentKind", "InputType", "Schema",
     "copy_json", "definition_name", "escape_token", "join_pointer", "local_tokens", "lookup",
@@ -26,18 +29,6 @@ DocumentKind = Literal["jsonschema", "openapi"]
 """What a loaded document is."""
 INPUT_TYPES: tuple[InputType, ...] = get_args(InputType)
 
-DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
-"""Keywords whose values are data (instances), never schemas: a ``$ref`` inside is text."""
-NAME_MAPS = frozenset(
-    {
-        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
-        "dependencies", "schemas", "components", "responses", "parameters", "requestBodies",
-        "headers", "securitySchemes", "links", "callbacks", "pathItems", "paths",
-        "content", "mapping", "encoding", "webhooks",
-    }
-)  # fmt: skip
-"""Keywords (JSON Schema and OpenAPI) whose keys are names the author chose, not keywords:
-a child called ``default`` is a schema, not data."""
 
 # OpenAPI's rule for component names (``^[a-zA-Z0-9._-]+$``), which JSON Schema $defs keep too.
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")

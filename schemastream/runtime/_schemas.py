@@ -12,14 +12,19 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
 from typing import Any
 
-__all__ = ["SchemaTable", "assemble_schema", "envelope_schema", "schema_objects"]
+__all__ = [
+    "DATA_KEYWORDS",
+    "NAME_MAPS",
+    "SchemaTable",
+    "assemble_schema",
+    "envelope_schema",
+    "schema_objects",
+]
 
 DEFS = "#/$defs/"
-# Values under these keywords are data (instances), never schemas: a "$ref" inside is text.
-_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
-# Keywords (JSON Schema and OpenAPI) whose keys are names the author chose: a child called
-# "enum" is a schema, not data. The generator walks schemas with the same table.
-_NAME_MAPS = frozenset(
+DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
+"""Keywords whose values are data (instances), never schemas: a ``$ref`` inside is text."""
+NAME_MAPS = frozenset(
     {
         "properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
         "dependencies", "schemas", "components", "responses", "parameters", "requestBodies",
@@ -27,6 +32,8 @@ _NAME_MAPS = frozenset(
         "content", "mapping", "encoding", "webhooks",
     }
 )  # fmt: skip
+"""Keywords (JSON Schema and OpenAPI) whose keys are names the author chose, not keywords:
+a child called ``enum`` is a schema, not data. The generator walks schemas with these tables."""
 
 
 def schema_objects(schema: object) -> Iterator[dict[str, Any]]:
@@ -46,8 +53,8 @@ def schema_objects(schema: object) -> Iterator[dict[str, Any]]:
                 continue
             yield node
             for key, child in reversed(node.items()):
-                if key not in _DATA_KEYWORDS:
-                    stack.append((child, key in _NAME_MAPS))
+                if key not in DATA_KEYWORDS:
+                    stack.append((child, key in NAME_MAPS))
 
 
 def assemble_schema(
